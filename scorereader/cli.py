@@ -1,0 +1,100 @@
+"""Command line: parses arguments, calls library functions, maps typed errors to exit codes once.
+
+Commands are imported lazily so `scorereader --help` never loads pdfplumber or WeasyPrint.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import ExitCode, ScoreReaderError
+
+# command name -> "module:attribute"; each command lives beside the code it drives.
+COMMANDS = {
+    "parse": "scorereader.commands.parse:parse",
+    "plan": "scorereader.commands.plan:plan",
+    "batch": "scorereader.commands.batch:batch",
+    "exams": "scorereader.commands.exams:exams",
+}
+HELP = {
+    "parse": "Read score reports and print the model (table, or JSON Lines with --json).",
+    "plan": "Write a dated, printable retake plan PDF for each report.",
+    "batch": "Plan every report in a folder, with a cohort summary.",
+    "exams": "List the exam catalog.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands load on first use, and where `scorereader FILE` means `plan FILE`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            return None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(n, HELP[n]) for n in COMMANDS])
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in COMMANDS and not args[0].startswith("-"):
+            args = ["plan", *args]  # the drop target
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scorereader")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Read a certification score report and plan the retake. Runs locally; nothing leaves the machine.
+
+    \b
+    scorereader REPORT.pdf          write REPORT.retake-plan.pdf beside it
+    scorereader parse --json FILE   print the model as JSON Lines
+    """
+    ctx.obj = {"debug": debug}
+
+
+def fail(err: BaseException, debug: bool) -> int:
+    """Print one sentence (or the traceback with --debug) and return the exit code."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(err)
+    if isinstance(err, ScoreReaderError):
+        click.echo(f"scorereader: {err}", err=True)
+        return int(err.exit_code)
+    click.echo(f"scorereader: internal error ({type(err).__name__}: {err}); "
+               "please report it, with --debug output.", err=True)
+    return int(ExitCode.internal)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("SCOREREADER_DEBUG") == "1"
+    try:
+        rc = cli.main(args=args, prog_name="scorereader", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("scorereader: interrupted.", err=True)
+        rc = 130
+    except click.ClickException as err:
+        err.show()
+        rc = int(ExitCode.usage)
+    except ScoreReaderError as err:
+        rc = fail(err, debug)
+    except Exception as err:  # noqa: BLE001 - the one place that turns bugs into exit code 1
+        rc = fail(err, debug)
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,67 @@
+"""What kind of file is this? Decided by content (magic bytes), never by the extension."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import InputTooLarge, InputUnreadable
+from .limits import MAX_FILE_BYTES
+
+_MAGIC = [
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"GIF8", "gif"),
+    (b"BM", "bmp"),
+]
+
+
+def sniff(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if b"%PDF-" in head[:1024]:  # some producers put junk before the header; readers accept it
+        return "pdf"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def check_input(path: str | Path) -> str:
+    """Return the content type, or raise one clear sentence why the file cannot be read."""
+    p = Path(path)
+    if not p.exists():
+        raise InputUnreadable(f"{p} does not exist")
+    if p.is_dir():
+        raise InputUnreadable(f"{p} is a folder; use 'scorereader batch {p}' for a folder of reports")
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(2048)
+    except OSError as err:
+        raise InputUnreadable(f"{p} cannot be read ({err.strerror or err})") from err
+    if size == 0:
+        raise InputUnreadable(f"{p} is empty (0 bytes)")
+    if size > MAX_FILE_BYTES:
+        raise InputTooLarge(f"{p} is {size / 2**20:.0f} MB, larger than any score report "
+                            f"(limit {MAX_FILE_BYTES // 2**20} MB)")
+    kind = sniff(head)
+    if kind is None:
+        raise InputUnreadable(f"{p} is not a PDF or an image (PNG, JPEG, WEBP, TIFF) that scorereader can read")
+    return kind
+
+
+def sha256_of(path: str | Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_size(path: str | Path) -> int:
+    return os.stat(path).st_size

@@ -1,0 +1,64 @@
+"""`parse --explain`: a PNG per page with what became each field, skill area and bar outlined.
+
+When a real report is misread, this shows why: the boxes are the interpreter's own evidence.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .pipeline import Parsed
+
+TARGET_WIDTH = 1400  # px of the explain image
+COLORS = {"bar": (230, 120, 0), "skill area": (0, 150, 70)}
+FIELD_COLOR = (30, 90, 220)
+
+
+def _page_image(path: str, kind: str, number: int, page_width: float):
+    from PIL import Image, ImageOps
+
+    if kind == "pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(path)
+        try:
+            page = pdf[number - 1]
+            scale = TARGET_WIDTH / page.get_width()
+            return page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            pdf.close()
+    with Image.open(path) as im:
+        im.seek(0)
+        return ImageOps.exif_transpose(im).convert("RGB")
+
+
+def write_explain(path: str, parsed: Parsed) -> list[Path]:
+    from PIL import ImageDraw
+
+    from .detect import check_input
+    from .render.atomic import atomic_write
+
+    kind = check_input(path)
+    outs: list[Path] = []
+    for page in parsed.document.pages:
+        img = _page_image(path, kind, page.number, page.width)
+        f = img.width / page.width
+        draw = ImageDraw.Draw(img)
+        for ev in parsed.reading.evidence:
+            if ev.page != page.number:
+                continue
+            kind_key = "bar" if ev.label.startswith("bar") else ev.label
+            color = COLORS.get(kind_key, FIELD_COLOR)
+            b = ev.box.scaled(f)
+            draw.rectangle([b.x0 - 2, b.top - 2, b.x1 + 2, b.bottom + 2], outline=color, width=2)
+            draw.text((b.x0, max(0, b.top - 12)), ev.label, fill=color)
+        for bar in page.bars:  # every bar candidate, used or not, thinly
+            b = bar.box.scaled(f)
+            draw.rectangle([b.x0, b.top, b.x1, b.bottom], outline=(160, 160, 160), width=1)
+        import io
+
+        buf = io.BytesIO()
+        img.save(buf, format="PNG", optimize=False)
+        out = Path(path).with_name(f"{Path(path).stem}.explain-p{page.number}.png")
+        atomic_write(out, buf.getvalue())
+        outs.append(out)
+    return outs

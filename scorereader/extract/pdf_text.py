@@ -1,0 +1,105 @@
+"""Text-layer PDFs → IR: words with boxes and sizes (pdfplumber), bars from vector shapes.
+
+The document is opened once; callers that need the pages again (explain view, embedded-image
+charts) get the open `pdfplumber.PDF` through `open_pdf`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import EncryptedInput, InputUnreadable
+from ..ir import Box, Document, Page, Word
+from ..limits import MAX_PAGES_READ
+from .bars import Shape, group_bars, widen_lone_fills
+from .colors import to_rgb
+
+_MEANINGFUL = re.compile(r"[A-Za-z]{2,}")
+
+
+def open_pdf(path: str):
+    """Open with pdfplumber, turning its many failure types into one sentence each."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages  # forces the page tree: truncated files fail here
+    except PdfminerException as err:
+        inner = err.args[0] if err.args else err
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedInput(f"{path} is encrypted with a password; open it in a PDF viewer and "
+                                 "save or print an unprotected copy, then try that") from err
+        raise InputUnreadable(f"{path} is not a readable PDF (it may be damaged or truncated)") from err
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, AssertionError) as err:
+        raise InputUnreadable(f"{path} is not a readable PDF (it may be damaged or truncated)") from err
+    if not pdf.pages:
+        raise InputUnreadable(f"{path} has no pages")
+    return pdf
+
+
+def _words(page: Any) -> list[Word]:
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
+                               use_text_flow=False, extra_attrs=["size"])
+    return [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
+            for w in words if w["text"].strip()]
+
+
+def _shapes(page: Any) -> tuple[list[Shape], list[Box]]:
+    """Painted shapes that may be bars, and thin vertical lines that may be gridlines/axes."""
+    shapes: list[Shape] = []
+    verticals: list[Box] = []
+    for r in page.rects:
+        box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
+        if r.get("fill"):
+            shapes.append(Shape(box, to_rgb(r.get("non_stroking_color")), True, "rect"))
+        elif r.get("stroke"):
+            shapes.append(Shape(box, to_rgb(r.get("stroking_color")), False, "rect"))
+        if box.width <= 1.5 and box.height > 4:
+            verticals.append(box)
+    for c in page.curves:
+        box = Box(c["x0"], c["top"], c["x1"], c["bottom"])
+        if c.get("fill"):
+            shapes.append(Shape(box, to_rgb(c.get("non_stroking_color")), True, "curve"))
+        elif c.get("stroke") and box.height > 2:
+            shapes.append(Shape(box, to_rgb(c.get("stroking_color")), False, "curve"))
+    for ln in page.lines:
+        lw = float(ln.get("linewidth") or 0)
+        x0, x1, top, bottom = ln["x0"], ln["x1"], ln["top"], ln["bottom"]
+        if bottom - top <= 1.0 and lw >= 2.0:  # a thick horizontal stroke drawn as a bar
+            cy = (top + bottom) / 2
+            shapes.append(Shape(Box(x0, cy - lw / 2, x1, cy + lw / 2),
+                                to_rgb(ln.get("stroking_color")), True, "line"))
+        elif x1 - x0 <= 1.5 and bottom - top > 4:
+            verticals.append(Box(x0, top, x1, bottom))
+    return shapes, verticals
+
+
+def read_page(page: Any, number: int) -> Page:
+    shapes, verticals = _shapes(page)
+    bars = widen_lone_fills(group_bars(shapes, float(page.height)), verticals)
+    return Page(number=number, width=float(page.width), height=float(page.height),
+                words=_words(page), bars=bars)
+
+
+def has_text_layer(page: Any) -> bool:
+    """At least a few real words: a scan with an OCR'd layer of junk does not count."""
+    text = page.extract_text() or ""
+    return len(_MEANINGFUL.findall(text)) >= 8
+
+
+def extract_pdf_text(path: str, sha256: str, pdf: Any | None = None) -> Document:
+    own = pdf is None
+    pdf = pdf or open_pdf(path)
+    try:
+        pages = pdf.pages[:MAX_PAGES_READ]
+        doc = Document(path=path, sha256=sha256, method="pdf-text", page_count=len(pdf.pages),
+                       pages=[read_page(p, i + 1) for i, p in enumerate(pages)])
+    finally:
+        if own:
+            pdf.close()
+    if len(pdf.pages) > MAX_PAGES_READ:
+        doc.warnings.append(f"Only the first {MAX_PAGES_READ} of {len(pdf.pages)} pages were read.")
+    return doc

@@ -1,0 +1,81 @@
+"""The pipeline every command uses: file → IR (extract) → Reading (interpret) → Report (normalize)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .detect import check_input, sha256_of
+from .errors import NotAScoreReport, UsageError
+from .interpret import Reading, interpret
+from .ir import Document
+from .model import Report
+from .normalize import normalize
+
+OCR_MODES = ("auto", "always", "never")
+
+
+@dataclass
+class Parsed:
+    """Everything one parse produced; the explain view draws from `reading.evidence`."""
+
+    document: Document
+    reading: Reading
+    report: Report
+
+
+def extract(path: str, kind: str, ocr: str = "auto") -> Document:
+    sha = sha256_of(path)
+    if kind != "pdf":
+        if ocr == "never":
+            raise UsageError(f"{path} is an image; it can only be read with OCR (drop --ocr never)")
+        from .extract.ocr import extract_image
+
+        return extract_image(path)
+    from .extract.pdf_text import extract_pdf_text, has_text_layer, open_pdf
+
+    pdf = open_pdf(path)
+    try:
+        first = pdf.pages[: 2]
+        text_ok = any(has_text_layer(p) for p in first)
+        if ocr == "always" or (ocr == "auto" and not text_ok):
+            from .extract.ocr import extract_scanned_pdf
+            from .limits import MAX_PAGES_READ
+
+            return extract_scanned_pdf(path, min(len(pdf.pages), MAX_PAGES_READ))
+        doc = extract_pdf_text(path, sha, pdf)
+        _charts_from_images(doc, pdf)
+        return doc
+    finally:
+        pdf.close()
+
+
+def _charts_from_images(doc: Document, pdf) -> None:
+    """Text-layer pages whose skill chart is an embedded picture: bars (and labels) from its pixels."""
+    try:
+        from .extract.embedded import read_embedded_charts
+    except ImportError:
+        return
+    read_embedded_charts(doc, pdf)
+
+
+def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "auto") -> Parsed:
+    if ocr not in OCR_MODES:
+        raise UsageError(f"--ocr must be one of {', '.join(OCR_MODES)}")
+    path = str(path)
+    kind = check_input(path)
+    doc = extract(path, kind, ocr)
+    reading = interpret(doc)
+    if not _recognizable(reading):
+        raise NotAScoreReport(f"{path} was read, but it does not look like a certification score report "
+                              "(no exam code with a score, result or skill areas was found)")
+    report = normalize(reading, doc, Path(path).name, baseline)
+    return Parsed(doc, reading, report)
+
+
+def _recognizable(r: Reading) -> bool:
+    has_exam = r.exam_code is not None or r.exam_title is not None
+    return has_exam and (r.score is not None or r.passed is not None or bool(r.rows))
+
+
+def read_report(path: str | Path, *, baseline: float | None = None, ocr: str = "auto") -> Report:
+    return parse_file(path, baseline=baseline, ocr=ocr).report

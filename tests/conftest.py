@@ -1,0 +1,50 @@
+"""Shared test helpers: run the real CLI, validate JSON against the SPEC schemas."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SCHEMAS = Path(__file__).resolve().parent / "schema"
+CLI = [sys.executable, "-m", "scorereader"]
+
+
+def _validator(name: str) -> jsonschema.Validator:
+    schema = json.loads((SCHEMAS / name).read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+REPORT_SCHEMA = _validator("report.schema.json")
+PLAN_SCHEMA = _validator("plan.schema.json")
+
+
+def validate_report(obj: dict) -> None:
+    REPORT_SCHEMA.validate(obj)
+
+
+def validate_plan(obj: dict) -> None:
+    PLAN_SCHEMA.validate(obj)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real command in a subprocess, as a user runs it."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONWARNINGS="ignore")
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+
+
+def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stdout, proc.stdout
+
+
+@pytest.fixture
+def cli():
+    return run_cli
