@@ -70,6 +70,9 @@ def _tag(lines: list[Line], w: ReportWording, page_count: int, heights: dict[int
         for s in ln.segments:
             repeated.setdefault(re.sub(r"\d+", "#", norm(s.text)), set()).add(s.page)
     for ln in lines:
+        if sum(parsers.parse_percent(s.text) is not None for s in ln.segments) >= 3:
+            for s in ln.segments:  # "0%  25%  50%  75%  100%": a chart axis
+                s.tags.update({"axis", "chart-word"})
         for s in ln.segments:
             t = norm(s.text)
             if any(p.search(t) for p in w.boilerplate):
@@ -82,7 +85,7 @@ def _tag(lines: list[Line], w: ReportWording, page_count: int, heights: dict[int
             if len(s.words) <= 10 and parsers.parse_percent(t) is None and parsers.parse_weight(t) is None:
                 if any(t.startswith(p) for p in w.exclude_sections) or "other candidates" in t:
                     s.tags.update({"heading", "exclude"})
-                elif any(t == p or t.startswith(p + " ") for p in w.include_sections):
+                elif any(re.search(rf"\b{re.escape(p)}\b", t) for p in w.include_sections):
                     s.tags.add("heading")
 
 
@@ -292,9 +295,12 @@ def _chart_scale(bars: list[Bar], segs: list[Segment]) -> tuple[float, float] | 
 
 def _bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Reading) -> list[Row]:
     rows: list[Row] = []
+    page_segs = {p.number: [s for ln in lines if ln.page == p.number for s in ln.segments] for p in doc.pages}
+    candidates = _chart_bars([(p.number, b) for p in doc.pages for b in p.bars
+                              if not _in_regions(p.number, b.box.cy, regions) and not _is_button(b, page_segs[p.number])])
     for page in doc.pages:
-        segs = [s for ln in lines if ln.page == page.number for s in ln.segments]
-        bars = [b for b in page.bars if not _in_regions(page.number, b.box.cy, regions)]
+        segs = page_segs[page.number]
+        bars = [b for n, b in candidates if n == page.number]
         if not bars:
             continue
         lh = median(s.height for s in segs) if segs else 10.0
@@ -317,7 +323,10 @@ def _bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Re
                           and s.box.x0 >= bb.x1 - 2]
             if not label_segs:
                 continue
-            row = _make_row(label_segs, in_band + right, w)
+            label_lines = {(x.page, x.line) for x in label_segs}
+            values = [s for s in in_band + right if "axis" not in s.tags and
+                      (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
+            row = _make_row(label_segs, values, w)
             if row is None:
                 continue
             perf = _bar_fraction(bar, scale)
@@ -329,6 +338,29 @@ def _bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Re
             row.evidence.append(Evidence(page.number, bb, f"bar {row.performance:.2f}" if row.performance is not None else "bar"))
             rows.append(row)
     return rows
+
+
+def _is_button(bar: Bar, segs: list[Segment]) -> bool:
+    """A bar-shaped box with words inside it is a button or a banner; a number inside is a label."""
+    b = bar.box
+    inside = [s for s in segs if b.x0 - 1 <= s.box.cx <= b.x1 + 1 and b.top - 1 <= s.box.cy <= b.bottom + 1]
+    return any(bar.fill is None or re.search(r"[^\W\d_]{3,}", s.text) for s in inside)
+
+
+def _chart_bars(bars: list[tuple[int, Bar]]) -> list[tuple[int, Bar]]:
+    """Skill bars come in charts that share a left edge; a lone shape elsewhere is decoration."""
+    clusters: list[list[tuple[int, Bar]]] = []
+    for item in bars:
+        for c in clusters:
+            if abs(c[0][1].box.x0 - item[1].box.x0) <= 3:
+                c.append(item)
+                break
+        else:
+            clusters.append([item])
+    if any(len(c) >= 2 for c in clusters):
+        clusters = [c for c in clusters if len(c) >= 2]
+    keep = {id(b) for c in clusters for _, b in c}
+    return [item for item in bars if id(item[1]) in keep]
 
 
 def _bar_fraction(bar: Bar, scale: tuple[float, float] | None) -> float | None:
@@ -343,7 +375,7 @@ def _bar_fraction(bar: Bar, scale: tuple[float, float] | None) -> float | None:
 
 def _label_column(left: list[Segment]) -> list[Segment]:
     """Among text left of a bar, keep the label column (leftmost), not a weight column beside it."""
-    words_first = [s for s in left if parsers.parse_weight(s.text) is None or len(s.words) > 3]
+    words_first = [s for s in left if re.search(r"[^\W\d_]{2,}", parsers.strip_weight(s.text))]
     if not words_first:
         return []
     x0 = min(s.box.x0 for s in words_first)
