@@ -5,9 +5,9 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 SAMPLE  := fixtures/text/az104-fail-classic.pdf
 
-.PHONY: demo test bench setup tesseract fixtures clean
+.PHONY: demo test bench setup sysdeps fixtures clean
 
-setup: $(STAMP) tesseract
+setup: $(STAMP) sysdeps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,15 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Tesseract is a system binary: install it when missing and we may (root), else say how.
-tesseract:
-	@command -v tesseract >/dev/null 2>&1 || { \
+# System parts: the Tesseract binary (OCR), Pango (WeasyPrint) and HarfBuzz-subset (fast font
+# subsetting in WeasyPrint). Installed with apt-get when missing and we are root; else we say how.
+APT_PKGS := tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+sysdeps:
+	@missing=""; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing harfbuzz-subset"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing="$$missing pango"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing tesseract-ocr (apt-get)…"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng poppler-utils >/dev/null; \
+	    echo "Installing system packages for:$$missing (apt-get)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PKGS) >/dev/null; \
 	  else \
-	    echo "Tesseract is missing: run 'sudo apt-get install tesseract-ocr' (or 'brew install tesseract') and try again." >&2; exit 1; \
-	  fi; }
+	    echo "Missing:$$missing. Run 'sudo apt-get install $(APT_PKGS)' (or 'brew install tesseract pango') and try again." >&2; exit 1; \
+	  fi; \
+	fi
 
 demo: setup
 	$(BIN)/scorereader parse $(SAMPLE)

@@ -1,0 +1,125 @@
+"""`scorereader plan`: a dated, printable retake plan (PDF; optionally HTML, iCalendar, JSON Lines)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ScoreReaderError, UsageError
+from .common import baseline_option, for_each_file, ocr_option
+
+SUFFIX = ".retake-plan"
+
+
+def _hours(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value is not None and (value <= 0 or value > 100 or abs(value * 2 - round(value * 2)) > 1e-9):
+        raise click.BadParameter("must be a positive number of hours in steps of 0.5 (e.g. 8 or 7.5).")
+    return value
+
+
+def pdf_path_for(source: Path, output: str | None, many: bool) -> Path:
+    """Where the PDF goes: beside the input; at -o FILE (one input); into -o DIR/ (an existing
+    directory, a path ending in /, or a new path without an extension)."""
+    name = f"{source.stem}{SUFFIX}.pdf"
+    if output is None:
+        return source.with_name(name)
+    out = Path(output)
+    if out.is_dir() or output.endswith(("/", os.sep)) or (not out.exists() and not out.suffix):
+        return out / name
+    if many:
+        raise UsageError(f"-o {output}: with several input files, -o must be a directory.")
+    return out
+
+
+def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (imported lazily)
+    from ..render.html import KIND_TITLES, fmt_day
+
+    who = f" for {plan.candidate['name']}" if plan.candidate.get("name") else ""
+    first = (f"{plan.exam_code or 'Exam'}{who}: {KIND_TITLES[plan.kind].lower()}, {plan.weeks} week"
+             f"{'s' if plan.weeks != 1 else ''} × {plan.hours_per_week:g} h = {plan.total_hours:g} h "
+             f"from {fmt_day(plan.start)}")
+    if plan.foundation_first:
+        first += f" (foundations first: {plan.foundation_first})"
+    top = ", ".join(f"{d.name} ({d.hours:g} h)" for d in plan.top_domains) or "—"
+    dates = (f"Earliest retake {fmt_day(plan.earliest_retake)} · " if plan.earliest_retake else "") + \
+        f"{'ready for the next exam' if plan.kind == 'strengthen' else 'recommended exam date'} " \
+        f"{fmt_day(plan.recommended_exam_date)}"
+    if plan.patterns:
+        dates += " · " + ", ".join(p.title.lower() for p in plan.patterns)
+    return [first, f"  Fix first: {top}", f"  {dates[0].upper() + dates[1:]}"]
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="PATH", default=None,
+              help="Output PDF (one input) or directory (ends with / or exists); default: beside each input.")
+@click.option("--weeks", type=click.IntRange(1, 104), default=None,
+              help="Number of study weeks (default: from the number of weak areas).")
+@click.option("--hours-per-week", type=float, default=8.0, show_default=True, callback=_hours,
+              help="Study hours per week (steps of 0.5).")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First study day (default: today).")
+@click.option("--attempt", type=click.IntRange(1, 100), default=None,
+              help="Which attempt the report was (1 = first; sets the earliest retake date).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
+@click.option("--html", "want_html", is_flag=True, help="Also write the plan as HTML.")
+@click.option("--ics", "want_ics", is_flag=True, help="Also write an iCalendar (.ics) file of the schedule.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan model, one JSON object per line.")
+@click.option("--template-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Templates that override the packaged ones (same file names).")
+@baseline_option
+@ocr_option
+@click.pass_context
+def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: int | None,
+         hours_per_week: float, start, attempt: int | None, paper: str, want_html: bool, want_ics: bool,  # noqa: ANN001
+         as_json: bool, template_dir: str | None, baseline: float | None, ocr: str) -> None:
+    """Write <stem>.retake-plan.pdf for each score report."""
+    from ..pipeline import read_report
+    from ..plan import PlanOptions, build_plan
+    from ..render import atomic_write, render_html
+
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    many = len(files) > 1
+    if output and many and Path(output).exists() and not Path(output).is_dir():
+        raise UsageError(f"-o {output}: with several input files, -o must be a directory.")
+    options = PlanOptions(start=start.date() if start else None, weeks=weeks,
+                          hours_per_week=hours_per_week, attempt=attempt)
+    used: set[Path] = set()
+
+    def work(path: str) -> None:
+        report = read_report(path, baseline=baseline, ocr=ocr)
+        try:
+            result = build_plan(report, options)
+        except ValueError as err:
+            raise UsageError(f"{path}: {err}") from err
+        except ScoreReaderError:
+            raise
+        except Exception as err:  # noqa: BLE001 - one bad file must not stop the rest
+            if debug:
+                raise
+            err2 = ScoreReaderError(f"{path}: could not plan ({type(err).__name__}: {err}); please report it.")
+            raise err2 from err
+        pdf_path = pdf_path_for(Path(path), output, many)
+        if pdf_path.resolve() in used:  # two inputs with the same stem into one directory
+            pdf_path = pdf_path.with_name(f"{Path(path).stem}-{len(used) + 1}{SUFFIX}.pdf")
+        used.add(pdf_path.resolve())
+        html = render_html(result, paper=paper.lower(), template_dir=template_dir)
+        from ..render.pdf import html_to_pdf
+
+        written = [atomic_write(pdf_path, html_to_pdf(html, template_dir=template_dir))]
+        if want_html:
+            written.append(atomic_write(pdf_path.with_suffix(".html"), html))
+        if want_ics:
+            from ..render.ics import render_ics
+
+            written.append(atomic_write(pdf_path.with_suffix(".ics"), render_ics(result)))
+        if as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            sys.stdout.flush()
+        for line in [f"{path} → {', '.join(str(w) for w in written)}", *summary_lines(result)]:
+            click.echo(line, err=as_json)
+
+    _, code = for_each_file(files, work, debug)
+    ctx.exit(code)
