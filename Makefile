@@ -34,7 +34,7 @@ sysdeps:
 
 demo: setup
 	$(BIN)/scorereader parse $(SAMPLE)
-	$(BIN)/scorereader plan $(SAMPLE) -o demo-out/
+	$(BIN)/scorereader $(SAMPLE) -o demo-out/
 	@echo "Plan written to demo-out/"
 
 test: setup

@@ -387,3 +387,16 @@ def test_real_catalog_when_present():
     p = build_plan(rep, PlanOptions(start=D(2026, 5, 18)))
     assert p.kind == "foundation_first" and p.foundation_first == exam.foundation
     assert all(d.skills and d.labs for d in p.domains)
+
+
+def test_retired_foundation_exam_gives_way_to_its_successor():
+    from scorereader.plan.planner import current_foundation
+
+    class E:
+        def __init__(self, retired, successor):
+            self.retired, self.successor = retired, successor
+
+    table = {"MS-900": E(dt.date(2026, 3, 31), "AB-900")}
+    assert current_foundation("MS-900", dt.date(2026, 10, 6), table.get) == "AB-900"
+    assert current_foundation("MS-900", dt.date(2026, 1, 6), table.get) == "MS-900"
+    assert current_foundation("AZ-900", dt.date(2026, 10, 6), table.get) == "AZ-900"

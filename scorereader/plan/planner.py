@@ -43,6 +43,20 @@ def _default_catalog(code: str | None) -> Any:
         return None
 
 
+def current_foundation(code: str | None, on_day: dt.date, lookup=_default_catalog) -> str | None:
+    """The foundation exam to book now: a retired one (MS-900, AI-900) gives way to its successor."""
+    seen: set[str] = set()
+    while code and code not in seen:
+        seen.add(code)
+        exam = lookup(code)
+        retired = getattr(exam, "retired", None)
+        successor = getattr(exam, "successor", None)
+        if not (retired and successor and retired <= on_day):
+            break
+        code = successor
+    return code
+
+
 def _outline_for(exam: Any, report: Report) -> Any:
     outlines = tuple(getattr(exam, "outlines", ()) or ())
     if report.exam.outline:
@@ -205,6 +219,7 @@ def build_plan(
 
     # ---- kind and timeline
     foundation = getattr(exam, "foundation", None) if exam is not None else None
+    foundation = current_foundation(foundation, start, lookup) if foundation else None
     all_weak = real and weak == len(rows) and len(rows) >= int(rules["foundation"]["min_domains"])
     if passed:
         kind, timeline_kind = "strengthen", "strengthen"
