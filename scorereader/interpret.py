@@ -142,23 +142,20 @@ def _value_candidates(seg: Segment, label: str, line: Line, lines: list[Line], l
 def _split_inline_labels(lines: list[Line], w: ReportWording) -> None:
     """'Name: Jane Doe  Candidate ID: 123' printed as one run: cut it before each 'label:'."""
     label_set = {lab for labs in w.labels.values() for lab in labs}
-    colon_labels = sorted(label_set, key=len, reverse=True)
     for ln in lines:
         new: list[Segment] = []
         for s in ln.segments:
+            texts = [x.text for x in s.words]
             cuts = [0]
-            for i in range(1, len(s.words)):
-                tail = norm(" ".join(x.text for x in s.words[i:i + 4]))
-                for lab in colon_labels:
-                    k = len(lab.split())
-                    head = " ".join(x.text for x in s.words[i:i + k])
-                    if norm(head) == lab and head.rstrip().endswith(":") and tail.startswith(lab):
-                        longer = any(norm(" ".join(x.text for x in s.words[j:i + k])) in label_set
-                                     for j in range(max(0, i - 3), i))
-                        if not longer:  # "Passing Score:" is one label, not "Passing" + "Score:"
-                            cuts.append(i)
-                        break
-            cuts.append(len(s.words))
+            for end in range(1, len(texts)):
+                if not texts[end].endswith(":"):
+                    continue
+                # the longest label ending in this colon word decides where the label starts
+                starts = [i for i in range(max(0, end - 3), end + 1)
+                          if norm(" ".join(texts[i:end + 1])) in label_set]
+                if starts and min(starts) > cuts[-1]:
+                    cuts.append(min(starts))
+            cuts.append(len(texts))
             new.extend(Segment(s.page, s.words[a:b], s.line, set(s.tags)) for a, b in zip(cuts, cuts[1:]) if b > a)
         ln.segments = new
 
