@@ -6,6 +6,7 @@ cell. Tolerances scale with each word's own height, so points and pixels work al
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 
 from .ir import Box, Page, Word
@@ -20,18 +21,17 @@ class Segment:
     line: int = 0  # index of its line within the page
     tags: set[str] = field(default_factory=set)  # "heading", "boilerplate", "field", "chart-word"
 
-    @property
+    # words never change after a segment is made (splitting makes new segments), so cache
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def box(self) -> Box:
-        b = self.words[0].box
-        for w in self.words[1:]:
-            b = b.union(w.box)
-        return b
+        return Box(min(w.box.x0 for w in self.words), min(w.box.top for w in self.words),
+                   max(w.box.x1 for w in self.words), max(w.box.bottom for w in self.words))
 
-    @property
+    @cached_property
     def height(self) -> float:
         return median(w.box.height for w in self.words)
 

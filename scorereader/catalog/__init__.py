@@ -279,6 +279,7 @@ _WEIGHT_RE = re.compile(r"\(?\s*(\d{1,3})\s*%?\s*(?:[-–—~]|to)\s*(\d{1,3})\s
 _TRAILING_PCT_RE = re.compile(r"[\s(]*\d{1,3}(?:[.,]\d+)?\s*%\s*\)?\s*$")
 
 
+@lru_cache(maxsize=4096)
 def normalize_name(text: str) -> str:
     """Canonical form for comparing skill-area names: case, dashes, '&', wrapping, weights, junk."""
     s = unicodedata.normalize("NFKC", text)
@@ -292,6 +293,7 @@ def normalize_name(text: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def _skeleton(norm: str) -> str:
     """Collapse characters OCR confuses (rn/m, 0/o, 1/l, vv/w) and spaces; applied to both sides."""
     s = norm.replace("rn", "m").replace("vv", "w").translate(str.maketrans("015", "ols"))
@@ -348,9 +350,14 @@ def _has_mark(printed_norm: str, marks: frozenset[str]) -> bool:
 
     if not marks:
         return True
+    return any(fuzz.ratio(m, p) >= 75 for m in marks for p in _pieces(printed_norm))
+
+
+@lru_cache(maxsize=1024)
+def _pieces(printed_norm: str) -> tuple[str, ...]:
+    """Words and adjacent word pairs (a word OCR split in two), in skeleton form."""
     words = printed_norm.split()
-    pieces = [_skeleton(w) for w in words] + [_skeleton(a + b) for a, b in zip(words, words[1:])]
-    return any(fuzz.ratio(m, p) >= 75 for m in marks for p in pieces)
+    return tuple([_skeleton(w) for w in words] + [_skeleton(a + b) for a, b in zip(words, words[1:])])
 
 
 def _score(printed_norm: str, candidates: tuple[_Candidate, ...]) -> tuple[float, bool]:
