@@ -1,0 +1,157 @@
+"""Safe image loading: sniff the type from magic bytes, refuse huge images before decoding.
+
+`Image.open` only reads the header, so the pixel count is checked against `MAX_IMAGE_PIXELS`
+before any pixel is decoded; Pillow's own decompression-bomb warning/error becomes
+`InputTooLarge` as well. Loaded images come back upright (EXIF orientation applied), with alpha
+flattened onto white, in RGB.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+
+from scorereader.errors import InputTooLarge, InputUnreadable
+
+from scorereader import limits as _limits
+
+#: Largest image we decode, in pixels (a 300-dpi A4/letter page is ~8.7 MP; a 4K screenshot 8.3 MP).
+#: The project-wide setting is scorereader.limits.MAX_IMAGE_PIXELS; the environment variable
+#: SCOREREADER_MAX_PIXELS overrides it.
+MAX_IMAGE_PIXELS = int(os.environ.get("SCOREREADER_MAX_PIXELS", getattr(_limits, "MAX_IMAGE_PIXELS", 60_000_000)))
+#: Frames read from a multi-page TIFF.
+MAX_FRAMES = 20
+
+_MAGIC: tuple[tuple[bytes, int, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", 0, "png"),
+    (b"\xff\xd8\xff", 0, "jpeg"),
+    (b"II*\x00", 0, "tiff"),
+    (b"MM\x00*", 0, "tiff"),
+    (b"II+\x00", 0, "tiff"),  # BigTIFF
+    (b"MM\x00+", 0, "tiff"),
+    (b"GIF87a", 0, "gif"),
+    (b"GIF89a", 0, "gif"),
+    (b"BM", 0, "bmp"),
+)
+
+IMAGE_TYPES = frozenset({"png", "jpeg", "tiff", "webp", "gif", "bmp"})
+_PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "webp": "WEBP", "gif": "GIF", "bmp": "BMP"}
+
+
+def sniff_type(path: str | Path) -> str | None:
+    """The content type from the file's first bytes: 'pdf', 'png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp' or None."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError as err:
+        raise InputUnreadable(f"{path}: cannot be opened ({err.strerror or err}).") from err
+    if b"%PDF-" in head:  # the PDF header may follow a little junk (viewers accept up to 1 KiB)
+        return "pdf"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    for magic, offset, kind in _MAGIC:
+        if head[offset:offset + len(magic)] == magic:
+            return kind
+    return None
+
+
+def _too_large(path: str | Path, w: int, h: int) -> InputTooLarge:
+    return InputTooLarge(
+        f"{path}: the image is {w}×{h} pixels ({w * h / 1e6:.0f} megapixels), more than the "
+        f"{MAX_IMAGE_PIXELS / 1e6:.0f}-megapixel limit (SCOREREADER_MAX_PIXELS)."
+    )
+
+
+def _bomb(path: str | Path, err: Exception) -> InputTooLarge:
+    """Pillow's decompression-bomb warning/error as our one sentence."""
+    import re
+
+    m = re.search(r"\((\d+) pixels\)", str(err))
+    size = f" ({int(m.group(1)) / 1e6:.0f} megapixels)" if m else ""
+    return InputTooLarge(
+        f"{path}: the image is too large to decode safely{size}; the limit is "
+        f"{min(MAX_IMAGE_PIXELS, Image.MAX_IMAGE_PIXELS or MAX_IMAGE_PIXELS) / 1e6:.0f} megapixels.")
+
+
+def check_size(path: str | Path, w: int, h: int) -> None:
+    """Raise InputTooLarge when a w×h image exceeds the limit (or Tesseract's 32767-px side limit)."""
+    if w <= 0 or h <= 0:
+        raise InputUnreadable(f"{path}: the image has no pixels ({w}×{h}).")
+    if w * h > MAX_IMAGE_PIXELS or max(w, h) > 32767:
+        raise _too_large(path, w, h)
+
+
+def flatten(im: Image.Image) -> Image.Image:
+    """RGB with any transparency composited onto white."""
+    if im.mode == "P":
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        im = im.convert("RGBA")
+        bg = Image.new("RGB", im.size, (255, 255, 255))
+        bg.paste(im, mask=im.getchannel("A"))
+        return bg
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale: scale to 8 bits rather than clip
+        import numpy as np
+
+        a = np.asarray(im, dtype=np.float32)
+        top = float(a.max()) or 1.0
+        im = Image.fromarray((a * (255.0 / max(top, 255.0))).clip(0, 255).astype("uint8"), "L")
+    if im.mode != "RGB":
+        im = im.convert("RGB")
+    return im
+
+
+def load_images(path: str | Path, *, max_frames: int = MAX_FRAMES) -> list[Image.Image]:
+    """Every page (frame) of an image file as upright RGB images; checks size before decoding."""
+    kind = sniff_type(path)
+    if kind is None or kind not in IMAGE_TYPES:
+        what = "a PDF" if kind == "pdf" else "not a supported image (PNG, JPEG, WEBP, TIFF)"
+        raise InputUnreadable(f"{path}: is {what}.")
+    # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES = True on import (batch runs render
+    # plans in the same process); a truncated input must still be refused, not read as black.
+    truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        return _load(path, kind, max_frames)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
+
+
+def _load(path: str | Path, kind: str, max_frames: int) -> list[Image.Image]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(path, formats=[_PIL_FORMATS[kind]])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+            raise _bomb(path, err) from err
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
+        try:
+            check_size(path, *im.size)
+            frames: list[Image.Image] = []
+            for n, frame in enumerate(ImageSequence.Iterator(im)):
+                if n >= max_frames:
+                    break
+                check_size(path, *frame.size)
+                frame.load()
+                frame = ImageOps.exif_transpose(frame) or frame
+                frames.append(flatten(frame))
+                if kind != "tiff":  # animated GIF/WEBP/APNG: the first frame is the picture
+                    break
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+            raise _bomb(path, err) from err
+        except (OSError, SyntaxError, ValueError, EOFError) as err:
+            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or truncated ({err}).") from err
+        finally:
+            im.close()
+    if not frames:
+        raise InputUnreadable(f"{path}: the image has no frames.")
+    return frames
+
+
+def load_image(path: str | Path) -> Image.Image:
+    """The first page of an image file (see `load_images`)."""
+    return load_images(path, max_frames=1)[0]

@@ -1,0 +1,359 @@
+"""The OCR path: images and scanned PDFs → the same IR the text-layer extractor produces.
+
+Tesseract sits behind this one module (like OCRmyPDF's `_exec/tesseract.py`): nothing else
+builds its command line or parses its output. It is run single-threaded
+(`OMP_THREAD_LIMIT=1`, 4–5× faster than its OpenMP default on small machines), once per page
+in the normal case, with the image piped in as PGM (no temp files, no PNG encoding) and TSV read
+back from stdout.
+
+Coordinates: words and bars are in the pixels of the *page frame* of `preprocess.prepare`
+(upright, deskewed, desk cropped, input resolution); `Page.width/height` are that frame's size.
+`ocr_words`/`find_bars` on a crop return the crop's own pixel coordinates.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from PIL import Image
+
+from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
+from scorereader.extract import images as _images
+from scorereader.extract.pixels import find_bars as _find_bars
+from scorereader.extract.preprocess import Prepared, prepare
+from scorereader.ir import Bar, Box, Document, Page, Word
+
+#: The Tesseract executable (a name on PATH or a path). Override with SCOREREADER_TESSERACT.
+TESSERACT_CMD = os.environ.get("SCOREREADER_TESSERACT", "tesseract")
+LANG = "eng"
+#: Seconds per Tesseract call (OCRmyPDF's default per page).
+TIMEOUT = float(os.environ.get("SCOREREADER_OCR_TIMEOUT", 180))
+#: Rendering resolution for scanned PDF pages.
+PDF_DPI = 300
+#: Pages OCR'd from one scanned PDF at most.
+MAX_PDF_PAGES = 30
+#: Below this mean word confidence a page gets a warning.
+LOW_CONFIDENCE = 60.0
+
+INSTALL_HINT = ("install it with 'sudo apt-get install tesseract-ocr' (Debian/Ubuntu), "
+                "'brew install tesseract' (macOS) or 'choco install tesseract' (Windows)")
+
+__all__ = ["extract_image", "extract_scanned_pdf", "ocr_words", "find_bars", "ocr_page",
+           "tesseract_version", "TESSERACT_CMD"]
+
+
+def find_bars(image: Image.Image | np.ndarray, *, deskew: bool = True) -> list[Bar]:
+    """Bars in an image or a crop, in its pixel coordinates (see `pixels.find_bars`)."""
+    return _find_bars(image, deskew=deskew)
+
+
+# --------------------------------------------------------------------------- the Tesseract wrapper
+
+def _binary() -> str:
+    found = shutil.which(TESSERACT_CMD)
+    if not found:
+        raise MissingDependency(
+            f"Tesseract OCR ('{TESSERACT_CMD}') is needed to read images and scanned PDFs but was not found: "
+            f"{INSTALL_HINT}.")
+    return found
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = env.get("SCOREREADER_OMP_THREAD_LIMIT", "1")
+    return env
+
+
+def _pgm(gray: Image.Image) -> bytes:
+    if gray.mode != "L":
+        gray = gray.convert("L")
+    return b"P5\n%d %d\n255\n" % gray.size + gray.tobytes()
+
+
+def run_tesseract(gray: Image.Image, *args: str, dpi: int = 300) -> str:
+    """Run Tesseract on a greyscale image with `args` (e.g. '--psm', '3', 'tsv'); stdout as text."""
+    cmd = [_binary(), "stdin", "stdout", "--dpi", str(dpi), *args]
+    try:
+        proc = subprocess.run(cmd, input=_pgm(gray), capture_output=True, timeout=TIMEOUT, env=_env())
+    except subprocess.TimeoutExpired as err:
+        raise InputUnreadable(f"OCR took longer than {TIMEOUT:.0f} seconds on a page and was stopped.") from err
+    except OSError as err:
+        raise MissingDependency(f"Tesseract OCR could not be started ({err}): {INSTALL_HINT}.") from err
+    err_text = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        if "traineddata" in err_text or "Failed loading language" in err_text:
+            raise MissingDependency(
+                f"Tesseract's '{LANG}' language data is missing: install it with "
+                f"'sudo apt-get install tesseract-ocr-{LANG}' (or 'brew install tesseract').")
+        first = next((ln for ln in err_text.splitlines() if ln.strip()), "unknown error")
+        raise InputUnreadable(f"OCR failed: {first.strip()}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def tesseract_version() -> str:
+    out = subprocess.run([_binary(), "--version"], capture_output=True, timeout=30, env=_env())
+    text = (out.stdout or out.stderr).decode("utf-8", "replace")
+    return text.split("\n", 1)[0].strip()
+
+
+_DESC = set("gjpqy,;()[]{}|_")
+_TALL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789bdfhiklt!?/\\%#&@$()[]{}|'\"")
+
+
+def _size_factor(text: str) -> float:
+    """Line-box height → font size (em ≈ 1.08 × ascender-to-descender extent), by which letter
+    shapes the line holds, so `size` compares with a text layer's font size."""
+    desc = any(c in _DESC for c in text)
+    tall = any(c in _TALL for c in text)
+    if desc and tall:
+        return 1.08
+    if desc or tall:
+        return 1.4
+    return 2.0
+
+
+@dataclass
+class _Read:
+    words: list[Word]
+    mean_conf: float
+    good: int  # words with conf ≥ 60 that contain a letter or digit
+    psm: int
+
+    @property
+    def score(self) -> float:
+        return sum(w.conf or 0 for w in self.words if (w.conf or 0) > 30 and _ALNUM.search(w.text))
+
+    @property
+    def bad(self) -> bool:
+        return self.good < 8 or self.mean_conf < 50
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+
+
+def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
+    """Tesseract TSV → words in page pixels (÷ scale), each sized by its line's box height."""
+    lines: dict[tuple[str, str, str, str], list[tuple[str, int, int, int, int, float]]] = {}
+    for row in tsv.splitlines()[1:]:
+        parts = row.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = parts[11].strip()
+        if not text:
+            continue
+        try:
+            left, top, width, height = (int(parts[i]) for i in (6, 7, 8, 9))
+            conf = float(parts[10])
+        except ValueError:
+            continue
+        lines.setdefault((parts[1], parts[2], parts[3], parts[4]), []).append(
+            (text, left, top, width, height, conf))
+    words: list[Word] = []
+    inv = 1.0 / scale
+    for items in lines.values():
+        line_top = min(t for _, _, t, _, _, _ in items)
+        line_bottom = max(t + h for _, _, t, _, h, _ in items)
+        size = (line_bottom - line_top) * _size_factor("".join(x[0] for x in items)) * inv
+        # like a text layer, every word of a line spans the line's full height (ascender to
+        # descender), so words of one line share top and bottom whatever their letters
+        for text, left, top, width, height, conf in items:
+            words.append(Word(text=text, box=Box(left * inv, line_top * inv, (left + width) * inv, line_bottom * inv),
+                              size=round(size, 2), conf=max(0.0, conf)))
+    confs = [w.conf for w in words if _ALNUM.search(w.text)]
+    mean = float(np.mean(confs)) if confs else 0.0
+    good = sum(1 for w in words if (w.conf or 0) >= 60 and _ALNUM.search(w.text))
+    return _Read(words, mean, good, psm)
+
+
+def _read(prep: Prepared, psm: int) -> _Read:
+    return parse_tsv(run_tesseract(prep.ocr, "--psm", str(psm), "-l", LANG, "tsv"), prep.scale, psm)
+
+
+def _osd_rotation(prep: Prepared) -> int:
+    """Clockwise degrees (0/90/180/270) that would make the page upright, per `--psm 0`; 0 when unsure."""
+    try:
+        out = run_tesseract(prep.ocr, "--psm", "0")
+    except InputUnreadable:
+        return 0  # too few characters, or no osd.traineddata
+    rot = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if not rot or not conf or float(conf.group(1)) < 1.5:
+        return 0
+    return int(rot.group(1)) % 360
+
+
+def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
+    """Paint the bars out of the OCR image (Tesseract reads them as rows of junk letters), keeping
+    any pixel that differs from the bar's own colours (text printed on a bar survives)."""
+    if not bars:
+        return
+    arr = np.array(prep.ocr)
+    s = prep.scale
+    for bar in bars:
+        b = bar.box
+        x0, y0 = max(0, int(b.x0 * s) - 2), max(0, int(b.top * s) - 2)
+        x1, y1 = min(arr.shape[1], int(b.x1 * s) + 3), min(arr.shape[0], int(b.bottom * s) + 3)
+        region = arr[y0:y1, x0:x1]
+        if region.size == 0:
+            continue
+        inner = region[3:-3, 3:-3] if region.shape[0] > 8 and region.shape[1] > 8 else region
+        levels = np.percentile(inner, (10, 50, 90))
+        near = np.zeros(region.shape, dtype=bool)
+        for lv in levels:
+            near |= np.abs(region.astype(np.int16) - int(lv)) <= 28
+        near[:3, :] = near[-3:, :] = True  # anti-aliased edges
+        near[:, :3] = near[:, -3:] = True
+        region[near] = 255
+    prep.ocr = Image.fromarray(arr, "L")
+
+
+def ocr_page(image: Image.Image, number: int = 1) -> tuple[Page, _Read, Prepared]:
+    """One upright-ish page image → an IR page (words + bars), the read, and the prepared frame."""
+    prep = prepare(image)
+    bars = _find_bars(prep.rgb, deskew=False)
+    _blank_bars(prep, bars)
+    read = _read(prep, 3)
+    if read.bad:
+        rot = _osd_rotation(prep)
+        if rot:
+            # Tesseract's "Rotate" is clockwise; PIL's rotate() is counter-clockwise
+            image = image.rotate(-rot, expand=True)
+            prep = prepare(image)
+            bars = _find_bars(prep.rgb, deskew=False)
+            _blank_bars(prep, bars)
+            read = _read(prep, 3)
+        if read.bad:
+            sparse = _read(prep, 11)
+            if sparse.score > read.score:
+                read = sparse
+    page = Page(number=number, width=float(prep.width), height=float(prep.height),
+                words=read.words, bars=bars)
+    return page, read, prep
+
+
+def ocr_words(image: Image.Image | np.ndarray, *, psm: int | None = None) -> list[Word]:
+    """Words in an image or a crop (e.g. a chart embedded in a text PDF), in its pixel coordinates.
+
+    The crop is upscaled for Tesseract as needed but not deskewed or cropped, so the caller can
+    map the boxes back with a plain scale and offset.
+    """
+    if isinstance(image, np.ndarray):
+        image = Image.fromarray(image)
+    prep = prepare(image, deskew=False, crop=False, normalize=False)
+    if psm is not None:
+        return _read(prep, psm).words
+    read = _read(prep, 3)
+    if read.bad:
+        sparse = _read(prep, 11)
+        if sparse.score > read.score:
+            read = sparse
+    return read.words
+
+
+# --------------------------------------------------------------------------- documents
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _page_warning(read: _Read, number: int, multi: bool) -> str | None:
+    where = f"Page {number}" if multi else "The image"
+    if not read.words:
+        return f"{where} has no readable text (OCR found nothing); values from it are missing."
+    if read.mean_conf < LOW_CONFIDENCE:
+        return (f"{where} was hard to read (mean OCR confidence {read.mean_conf:.0f} of 100): "
+                f"check the values read from it.")
+    return None
+
+
+def _document(path: Path, method: str, page_images: Iterable[tuple[int, Image.Image]], page_count: int) -> Document:
+    _binary()  # fail early, with the install hint, before any work
+    doc = Document(path=str(path), sha256=_sha256(path), method=method, page_count=page_count)
+    multi = page_count > 1
+    for number, im in page_images:
+        page, read, _prep = ocr_page(im, number)
+        doc.pages.append(page)
+        warn = _page_warning(read, number, multi)
+        if warn:
+            doc.warnings.append(warn)
+    return doc
+
+
+def extract_image(path: str | Path) -> Document:
+    """A PNG/JPEG/WEBP/TIFF/GIF/BMP screenshot, scan or photo → IR (method "image-ocr")."""
+    path = Path(path)
+    frames = _images.load_images(path)
+    return _document(path, "image-ocr", enumerate(frames, start=1), len(frames))
+
+
+def _render_pdf_pages(path: Path, pages: list[int], dpi: int):
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise InputUnreadable(f"{path}: the PDF cannot be opened ({err}).") from err
+    try:
+        for n in pages:
+            page = pdf[n - 1]
+            w_pt, h_pt = page.get_size()
+            scale = dpi / 72.0
+            if w_pt * h_pt * scale * scale > _images.MAX_IMAGE_PIXELS:
+                scale = (_images.MAX_IMAGE_PIXELS / (w_pt * h_pt)) ** 0.5
+                if scale * 72 < 100:
+                    raise InputTooLarge(
+                        f"{path}: page {n} is {w_pt / 72:.0f}×{h_pt / 72:.0f} inches, too large to OCR.")
+            bitmap = page.render(scale=scale, may_draw_forms=True)
+            im = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+            page.close()
+            yield n, im
+    finally:
+        pdf.close()
+
+
+def pdf_page_count(path: str | Path) -> int:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise InputUnreadable(f"{path}: the PDF cannot be opened ({err}).") from err
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def extract_scanned_pdf(path: str | Path, pages: Iterable[int] | int | None = None, *, dpi: int = PDF_DPI) -> Document:
+    """A PDF without a text layer → IR (method "pdf-ocr"): pages rendered at `dpi` and OCR'd.
+
+    `pages`: 1-based page numbers to read (default all, at most MAX_PDF_PAGES); an int n means
+    the first n pages. `Document.page_count` is the PDF's page count; coordinates are pixels at `dpi`.
+    """
+    path = Path(path)
+    total = pdf_page_count(path)
+    if pages is None:
+        wanted = list(range(1, total + 1))
+    elif isinstance(pages, int):
+        wanted = list(range(1, min(pages, total) + 1))
+    else:
+        wanted = sorted({p for p in pages if 1 <= p <= total})
+    doc_warnings: list[str] = []
+    if len(wanted) > MAX_PDF_PAGES:
+        doc_warnings.append(f"Only the first {MAX_PDF_PAGES} of {len(wanted)} pages were read by OCR.")
+        wanted = wanted[:MAX_PDF_PAGES]
+    doc = _document(path, "pdf-ocr", _render_pdf_pages(path, wanted, dpi), total)
+    doc.warnings[:0] = doc_warnings
+    return doc

@@ -1,0 +1,225 @@
+"""Make a page image easy for Tesseract and for the bar finder.
+
+`prepare(image)` returns a `Prepared` page:
+
+* `rgb`  — the page frame every coordinate refers to: upright, dark mode inverted, desk margins
+  cropped (photos only, when the page stands out clearly), lighting evened out (only when it is
+  uneven) and deskewed (±5°), at the input's own resolution;
+* `ocr`  — the greyscale image handed to Tesseract: `rgb` scaled by `scale` so that capital
+  letters are about `TARGET_CAP_HEIGHT` pixels tall (small 1× screenshots are upscaled,
+  600-dpi scans downscaled).
+
+Everything is numpy over whole arrays, and the expensive estimates run on reduced copies.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+from scorereader.extract.pixels import luma_of, paper_stats
+
+#: Capital-letter height (px) we aim for in the image Tesseract reads (tessdoc / Willus test ≈ 30).
+TARGET_CAP_HEIGHT = 30.0
+#: Never make the OCR image larger than this many pixels (Tesseract time grows with area).
+MAX_OCR_PIXELS = 40_000_000
+MAX_SKEW_DEG = 5.0
+
+
+@dataclass
+class Prepared:
+    rgb: np.ndarray  # H×W×3 uint8, the page frame
+    ocr: Image.Image  # "L", `scale` × the page frame
+    scale: float  # OCR pixels per page pixel
+    skew: float  # degrees removed (positive: lines went down to the right)
+    inverted: bool  # dark mode was inverted
+    cropped: tuple[int, int, int, int] | None  # crop box in the upright input, if any
+    normalized: bool  # uneven lighting was evened out
+    cap_height: float  # estimated capital height in page pixels
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+    @property
+    def image(self) -> Image.Image:
+        """The page frame as a PIL image (for `--explain` overlays)."""
+        return Image.fromarray(self.rgb)
+
+
+# --------------------------------------------------------------------------- estimates
+
+def _reduce_factor(shape: tuple[int, ...], target: int) -> int:
+    return max(1, int(math.ceil(max(shape[0], shape[1]) / target)))
+
+
+def estimate_skew(luma: np.ndarray, max_angle: float = MAX_SKEW_DEG) -> float:
+    """Skew of text lines/bars in degrees (positive: lines go down to the right), by projection
+    profile: the angle whose row histogram of ink pixels is the most peaked."""
+    f = _reduce_factor(luma.shape, 1600)
+    small = luma[::f, ::f]
+    paper, sigma, _ = paper_stats(small)
+    ink = small < paper - max(40.0, 4 * sigma)
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 60_000:
+        idx = np.random.default_rng(0).choice(len(ys), 60_000, replace=False)
+        ys, xs = ys[idx], xs[idx]
+    ys = ys.astype(np.float64)
+    xs = xs.astype(np.float64) - small.shape[1] / 2
+
+    def score(deg: float) -> float:
+        yr = ys - xs * math.tan(math.radians(deg))
+        yi = np.round(yr - yr.min()).astype(np.int64)
+        c = np.bincount(yi).astype(np.float64)
+        return float((c * c).sum())
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
+    scores = [score(a) for a in coarse]
+    best = float(coarse[int(np.argmax(scores))])
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    fscores = [score(a) for a in fine]
+    best = float(fine[int(np.argmax(fscores))])
+    # not clearly better than no rotation: keep the page as it is
+    if max(fscores) <= 1.01 * score(0.0):
+        return 0.0
+    return best
+
+
+def estimate_cap_height(luma: np.ndarray) -> float | None:
+    """Typical capital-letter height in pixels, from the heights of text-line row runs in
+    vertical strips (≈ ascender-to-descender height ÷ 1.4)."""
+    f = max(1, _reduce_factor(luma.shape, 2000) // 2) if max(luma.shape) > 4000 else 1
+    small = luma[::f, ::f]
+    paper, sigma, _ = paper_stats(small)
+    ink = small < paper - max(50.0, 4 * sigma)
+    h, w = ink.shape
+    n_strips = max(1, min(8, w // 120))
+    heights: list[np.ndarray] = []
+    for k in range(n_strips):
+        strip = ink[:, k * w // n_strips:(k + 1) * w // n_strips]
+        rows = strip.any(axis=1).astype(np.int8)
+        d = np.diff(np.concatenate(([0], rows, [0])))
+        starts, ends = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
+        lens = ends - starts
+        heights.append(lens[(lens >= 4) & (lens <= h / 8)])
+    allh = np.concatenate(heights) if heights else np.array([])
+    if len(allh) < 3:
+        return None
+    return float(np.median(allh)) * f / 1.4
+
+
+# --------------------------------------------------------------------------- steps
+
+def is_dark_mode(luma: np.ndarray) -> bool:
+    f = _reduce_factor(luma.shape, 400)
+    sub = luma[::f, ::f]
+    return float(np.median(sub)) < 100
+
+
+def _background(luma: np.ndarray) -> tuple[np.ndarray, int]:
+    """A reduced background (paper brightness) estimate: max filter closes text and bars."""
+    f = _reduce_factor(luma.shape, 256)
+    small = Image.fromarray(luma.astype(np.uint8)).reduce(f)
+    bg = small.filter(ImageFilter.MaxFilter(7)).filter(ImageFilter.GaussianBlur(3))
+    return np.asarray(bg, dtype=np.float32), f
+
+
+def _crop_box(bg: np.ndarray, f: int, shape) -> tuple[int, int, int, int] | None:
+    """The bright page on a darker desk: rows/columns mostly brighter than the desk/page midpoint."""
+    lo, hi = np.percentile(bg, 3), np.percentile(bg, 97)
+    if hi - lo < 45:
+        return None
+    bright = bg > (lo + hi) / 2
+    rows = np.nonzero(bright.mean(axis=1) > 0.4)[0]
+    cols = np.nonzero(bright.mean(axis=0) > 0.4)[0]
+    if len(rows) < 4 or len(cols) < 4:
+        return None
+    m = 2  # reduced pixels of margin inwards (page edge, shadow)
+    top, bottom = (rows[0] + m) * f, (rows[-1] + 1 - m) * f
+    left, right = (cols[0] + m) * f, (cols[-1] + 1 - m) * f
+    H, W = shape[:2]
+    top, left = max(0, top), max(0, left)
+    bottom, right = min(H, bottom), min(W, right)
+    area = (bottom - top) * (right - left)
+    if area <= 0.25 * H * W or area >= 0.93 * H * W:
+        return None
+    return int(left), int(top), int(right), int(bottom)
+
+
+def _even_lighting(rgb: np.ndarray, luma: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    bg, f = _background(luma)
+    lo, hi = np.percentile(bg, 2), np.percentile(bg, 98)
+    if hi - lo < 18:
+        return rgb, luma, False
+    full = Image.fromarray(np.clip(bg, 1, 255).astype(np.uint8)).resize(
+        (rgb.shape[1], rgb.shape[0]), Image.BILINEAR)
+    gain = 250.0 / np.maximum(np.asarray(full, dtype=np.float32), 40.0)
+    out = np.clip(rgb.astype(np.float32) * gain[:, :, None], 0, 255).astype(np.uint8)
+    return out, luma_of(out), True
+
+
+def prepare(image: Image.Image, *, deskew: bool = True, crop: bool = True,
+            normalize: bool = True, upscale: bool = True) -> Prepared:
+    """Prepare one upright RGB page image for OCR and bar finding (see module doc)."""
+    if image.mode != "RGB":
+        from scorereader.extract.images import flatten
+
+        image = flatten(image)
+    rgb = np.asarray(image, dtype=np.uint8)
+    luma = luma_of(rgb)
+    inverted = False
+    if is_dark_mode(luma):
+        rgb = 255 - rgb
+        luma = 255 - luma
+        inverted = True
+
+    cropped = None
+    normalized = False
+    if crop or normalize:
+        bg, f = _background(luma)
+        if crop:
+            cropped = _crop_box(bg, f, rgb.shape)
+            if cropped:
+                x0, y0, x1, y1 = cropped
+                rgb = rgb[y0:y1, x0:x1]
+                luma = luma[y0:y1, x0:x1]
+        if normalize:
+            rgb, luma, normalized = _even_lighting(rgb, luma)
+
+    skew = 0.0
+    if deskew:
+        skew = estimate_skew(luma)
+        if abs(skew) >= 0.15:
+            im = Image.fromarray(np.ascontiguousarray(rgb)).rotate(
+                skew, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+            rgb = np.asarray(im, dtype=np.uint8)
+            luma = luma_of(rgb)
+        else:
+            skew = 0.0
+
+    cap = estimate_cap_height(luma)
+    scale = 1.0
+    if upscale and cap:
+        want = TARGET_CAP_HEIGHT / cap
+        if want > 1.25:
+            scale = min(want, 4.0)
+        elif want < 0.5:
+            scale = max(want, 0.25)
+        area = rgb.shape[0] * rgb.shape[1] * scale * scale
+        if area > MAX_OCR_PIXELS:
+            scale = max(min(scale, math.sqrt(MAX_OCR_PIXELS / (rgb.shape[0] * rgb.shape[1]))), 0.1)
+    gray = Image.fromarray(np.clip(luma, 0, 255).astype(np.uint8), "L")
+    if abs(scale - 1.0) > 1e-3:
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.BICUBIC if scale > 1 else Image.BOX)
+        scale = gray.width / rgb.shape[1]
+    return Prepared(rgb=np.ascontiguousarray(rgb), ocr=gray, scale=scale, skew=skew, inverted=inverted,
+                    cropped=cropped, normalized=normalized, cap_height=cap or 0.0)
