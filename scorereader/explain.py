@@ -13,26 +13,26 @@ COLORS = {"bar": (230, 120, 0), "skill area": (0, 150, 70)}
 FIELD_COLOR = (30, 90, 220)
 
 
-def _page_image(path: str, kind: str, number: int, page_width: float):
-    from PIL import Image, ImageOps
+def _page_image(path: str, kind: str, page):
+    """The picture the page's coordinates refer to: the OCR frame, else the rendered PDF page."""
+    from PIL import Image
 
+    if page.frame is not None:
+        return Image.fromarray(page.frame).convert("RGB")
     if kind == "pdf":
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(path)
         try:
-            page = pdf[number - 1]
-            scale = TARGET_WIDTH / page.get_width()
-            return page.render(scale=scale).to_pil().convert("RGB")
+            pdf_page = pdf[page.number - 1]
+            return pdf_page.render(scale=TARGET_WIDTH / pdf_page.get_width()).to_pil().convert("RGB")
         finally:
             pdf.close()
-    with Image.open(path) as im:
-        im.seek(0)
-        return ImageOps.exif_transpose(im).convert("RGB")
+    raise ValueError(f"no picture for page {page.number} of {path}")
 
 
 def write_explain(path: str, parsed: Parsed) -> list[Path]:
-    from PIL import ImageDraw
+    from PIL import ImageDraw, ImageFont
 
     from .detect import check_input
     from .render.atomic import atomic_write
@@ -40,9 +40,10 @@ def write_explain(path: str, parsed: Parsed) -> list[Path]:
     kind = check_input(path)
     outs: list[Path] = []
     for page in parsed.document.pages:
-        img = _page_image(path, kind, page.number, page.width)
+        img = _page_image(path, kind, page)
         f = img.width / page.width
         draw = ImageDraw.Draw(img)
+        font = ImageFont.load_default(size=max(11, img.width // 120))
         for ev in parsed.reading.evidence:
             if ev.page != page.number:
                 continue
@@ -50,7 +51,7 @@ def write_explain(path: str, parsed: Parsed) -> list[Path]:
             color = COLORS.get(kind_key, FIELD_COLOR)
             b = ev.box.scaled(f)
             draw.rectangle([b.x0 - 2, b.top - 2, b.x1 + 2, b.bottom + 2], outline=color, width=2)
-            draw.text((b.x0, max(0, b.top - 12)), ev.label, fill=color)
+            draw.text((b.x0, max(0, b.top - font.size - 3)), ev.label, fill=color, font=font)
         for bar in page.bars:  # every bar candidate, used or not, thinly
             b = bar.box.scaled(f)
             draw.rectangle([b.x0, b.top, b.x1, b.bottom], outline=(160, 160, 160), width=1)

@@ -7,6 +7,7 @@ never assumes a unit: it scales its tolerances by the text size it finds on the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
+    # OCR only: the prepared frame (H×W×3 array) the coordinates refer to, for `--explain`
+    frame: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

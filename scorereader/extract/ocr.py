@@ -234,7 +234,7 @@ def ocr_page(image: Image.Image, number: int = 1) -> tuple[Page, _Read, Prepared
             if sparse.score > read.score:
                 read = sparse
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
-                words=read.words, bars=bars)
+                words=read.words, bars=bars, frame=prep.rgb)
     return page, read, prep
 
 
