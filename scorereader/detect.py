@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .errors import InputTooLarge, InputUnreadable
@@ -37,7 +38,13 @@ def check_input(path: str | Path) -> str:
     if p.is_dir():
         raise InputUnreadable(f"{p} is a folder; use 'scorereader batch {p}' for a folder of reports")
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        # a fifo, socket or device (/dev/zero, /dev/stdin) is never a report, and opening a fifo
+        # blocks until someone writes to it: refuse before open()
+        if not stat.S_ISREG(st.st_mode):
+            raise InputUnreadable(f"{p} is not a regular file (it is a {_file_kind(st.st_mode)}); "
+                                  "save the report as a file and try that")
+        size = st.st_size
         with open(p, "rb") as fh:
             head = fh.read(2048)
     except OSError as err:
@@ -51,6 +58,14 @@ def check_input(path: str | Path) -> str:
     if kind is None:
         raise InputUnreadable(f"{p} is not a PDF or an image (PNG, JPEG, WEBP, TIFF) that scorereader can read")
     return kind
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "device"),
+                       (stat.S_ISBLK, "device")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def sha256_of(path: str | Path) -> str:

@@ -160,6 +160,9 @@ def _split_inline_labels(lines: list[Line], w: ReportWording) -> None:
         ln.segments = new
 
 
+_NUMBER_WORD = re.compile(r"[#(]?\d[\d/.,:()\-]*")
+
+
 def _parse_field(fname: str, label: str, text: str, w: ReportWording):
     if fname in ("score", "passing_score"):
         if parsers.parse_percent(text) is not None:
@@ -172,7 +175,9 @@ def _parse_field(fname: str, label: str, text: str, w: ReportWording):
         return parsers.parse_identifier(text)
     if fname == "candidate_name":
         name = parsers.clean_name(text)
-        if re.search(r"\d", name) or not re.search(r"[^\W\d_]{2,}", name) or len(name) > 80:
+        # A word that is a number or a date (an ID or the exam date on the same
+        # line) means this is not a name. Anything else is kept as printed (rendered literally later).
+        if any(_NUMBER_WORD.fullmatch(t) for t in name.split()) or not name or len(name) > 80:
             return None
         return name
     if fname == "result":

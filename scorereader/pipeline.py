@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .detect import check_input, sha256_of
-from .errors import NotAScoreReport, UsageError
+from .errors import InputTooLarge, NotAScoreReport, UsageError
 from .interpret import Reading, interpret
 from .ir import Document
+from .limits import MAX_OCR_PAGE_POINTS, MAX_PAGE_POINTS, MAX_PAGES_READ
 from .model import Report
 from .normalize import normalize
 
@@ -35,18 +36,30 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
 
     pdf = open_pdf(path)
     try:
+        _check_page_sizes(path, pdf.pages, MAX_PAGE_POINTS, "larger than the PDF format allows")
         first = pdf.pages[: 2]
         text_ok = any(has_text_layer(p) for p in first)
         if ocr == "always" or (ocr == "auto" and not text_ok):
             from .extract.ocr import extract_scanned_pdf
-            from .limits import MAX_PAGES_READ
 
-            return extract_scanned_pdf(path, min(len(pdf.pages), MAX_PAGES_READ))
+            n = min(len(pdf.pages), MAX_PAGES_READ)
+            _check_page_sizes(path, pdf.pages[:n], MAX_OCR_PAGE_POINTS,
+                              "without a text layer and too large to render for OCR")
+            return extract_scanned_pdf(path, n)
         doc = extract_pdf_text(path, sha, pdf)
         _charts_from_images(doc, pdf)
         return doc
     finally:
         pdf.close()
+
+
+def _check_page_sizes(path: str, pages, limit: float, why: str) -> None:  # noqa: ANN001 - pdfplumber pages
+    """Refuse, before any rendering, a page whose width or height exceeds `limit` points."""
+    for page in pages:
+        w, h = float(page.width), float(page.height)
+        if max(w, h) > limit:
+            raise InputTooLarge(f"{path}: page {page.page_number} is {w / 72:.0f} × {h / 72:.0f} inches, "
+                                f"{why}; the limit is {limit / 72:.0f} inches.")
 
 
 def _charts_from_images(doc: Document, pdf) -> None:

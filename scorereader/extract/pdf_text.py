@@ -5,6 +5,7 @@ charts) get the open `pdfplumber.PDF` through `open_pdf`.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..errors import EncryptedInput, InputUnreadable
@@ -14,16 +15,63 @@ from .bars import Shape, group_bars, widen_lone_fills
 from .colors import to_rgb
 
 
+def _first_pages_pdf_class():
+    """pdfplumber's PDF, but `pages` holds only the first MAX_PAGES_READ pages.
+
+    pdfplumber builds a Page for every page of the document on first use of `pdf.pages` (and
+    again in `close()`); a 5,000-page file costs seconds before a word is read. Score reports are
+    1–3 pages, so only the first few are ever materialized; `page_count` is the document's own.
+    """
+    import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+    from pdfplumber.page import Page
+
+    class FirstPagesPDF(pdfplumber.PDF):
+        max_pages = MAX_PAGES_READ
+
+        @property
+        def pages(self) -> list:
+            if hasattr(self, "_pages"):
+                return self._pages
+            pages: list = []
+            doctop = 0.0
+            for i, page in enumerate(itertools.islice(PDFPage.create_pages(self.doc), self.max_pages)):
+                p = Page(self, page, page_number=i + 1, initial_doctop=doctop)
+                pages.append(p)
+                doctop += p.height
+            self._pages = pages
+            return pages
+
+        @property
+        def page_count(self) -> int:
+            """The page count the document declares (/Count of its page tree), at least what was read."""
+            read = len(self.pages)
+            try:
+                count = int(resolve1(resolve1(self.doc.catalog["Pages"])["Count"]))
+            except Exception:  # noqa: BLE001 - a damaged page tree: fall back to what was read
+                return read
+            return count if count >= read and read == self.max_pages else read
+
+        def close(self) -> None:
+            for page in getattr(self, "_pages", []):
+                page.close()
+            self.flush_cache()
+            if not self.stream_is_external:
+                self.stream.close()
+
+    return FirstPagesPDF
+
 
 def open_pdf(path: str):
-    """Open with pdfplumber, turning its many failure types into one sentence each."""
-    import pdfplumber
+    """Open with pdfplumber (first MAX_PAGES_READ pages only), turning its many failure types into
+    one sentence each."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        pdf = pdfplumber.open(path)
+        pdf = _first_pages_pdf_class().open(path)
         _ = pdf.pages  # forces the page tree: truncated files fail here
     except PdfminerException as err:
         inner = err.args[0] if err.args else err
@@ -34,8 +82,13 @@ def open_pdf(path: str):
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AttributeError, AssertionError) as err:
         raise InputUnreadable(f"{path} is not a readable PDF (it may be damaged or truncated)") from err
     if not pdf.pages:
+        pdf.close()
         raise InputUnreadable(f"{path} has no pages")
     return pdf
+
+
+def page_count(pdf: Any) -> int:
+    return pdf.page_count if hasattr(pdf, "page_count") else len(pdf.pages)
 
 
 def _words(page: Any) -> list[Word]:
@@ -96,11 +149,12 @@ def extract_pdf_text(path: str, sha256: str, pdf: Any | None = None) -> Document
     pdf = pdf or open_pdf(path)
     try:
         pages = pdf.pages[:MAX_PAGES_READ]
-        doc = Document(path=path, sha256=sha256, method="pdf-text", page_count=len(pdf.pages),
+        total = page_count(pdf)
+        doc = Document(path=path, sha256=sha256, method="pdf-text", page_count=total,
                        pages=[read_page(p, i + 1) for i, p in enumerate(pages)])
     finally:
         if own:
             pdf.close()
-    if len(pdf.pages) > MAX_PAGES_READ:
-        doc.warnings.append(f"Only the first {MAX_PAGES_READ} of {len(pdf.pages)} pages were read.")
+    if total > MAX_PAGES_READ:
+        doc.warnings.append(f"Only the first {MAX_PAGES_READ} of {total} pages were read.")
     return doc
