@@ -14,6 +14,8 @@ _MAGIC = [
     (b"\xff\xd8\xff", "jpeg"),
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
     (b"GIF8", "gif"),
     (b"BM", "bmp"),
 ]

@@ -20,41 +20,24 @@ from scorereader import limits as _limits
 #: Largest image we decode, in pixels (a 300-dpi A4/letter page is ~8.7 MP; a 4K screenshot 8.3 MP).
 #: The project-wide setting is scorereader.limits.MAX_IMAGE_PIXELS; the environment variable
 #: SCOREREADER_MAX_PIXELS overrides it.
-MAX_IMAGE_PIXELS = int(os.environ.get("SCOREREADER_MAX_PIXELS", getattr(_limits, "MAX_IMAGE_PIXELS", 60_000_000)))
+MAX_IMAGE_PIXELS = int(os.environ.get("SCOREREADER_MAX_PIXELS", _limits.MAX_IMAGE_PIXELS))
 #: Frames read from a multi-page TIFF.
 MAX_FRAMES = 20
-
-_MAGIC: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "png"),
-    (b"\xff\xd8\xff", 0, "jpeg"),
-    (b"II*\x00", 0, "tiff"),
-    (b"MM\x00*", 0, "tiff"),
-    (b"II+\x00", 0, "tiff"),  # BigTIFF
-    (b"MM\x00+", 0, "tiff"),
-    (b"GIF87a", 0, "gif"),
-    (b"GIF89a", 0, "gif"),
-    (b"BM", 0, "bmp"),
-)
 
 IMAGE_TYPES = frozenset({"png", "jpeg", "tiff", "webp", "gif", "bmp"})
 _PIL_FORMATS = {"png": "PNG", "jpeg": "JPEG", "tiff": "TIFF", "webp": "WEBP", "gif": "GIF", "bmp": "BMP"}
 
 
 def sniff_type(path: str | Path) -> str | None:
-    """The content type from the file's first bytes: 'pdf', 'png', 'jpeg', 'webp', 'tiff', 'gif', 'bmp' or None."""
+    """The content type from the file's first bytes (see `scorereader.detect.sniff`)."""
+    from ..detect import sniff
+
     try:
         with open(path, "rb") as fh:
-            head = fh.read(1024)
+            head = fh.read(2048)
     except OSError as err:
         raise InputUnreadable(f"{path}: cannot be opened ({err.strerror or err}).") from err
-    if b"%PDF-" in head:  # the PDF header may follow a little junk (viewers accept up to 1 KiB)
-        return "pdf"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    for magic, offset, kind in _MAGIC:
-        if head[offset:offset + len(magic)] == magic:
-            return kind
-    return None
+    return sniff(head)
 
 
 def _too_large(path: str | Path, w: int, h: int) -> InputTooLarge:
@@ -127,7 +110,11 @@ def _load(path: str | Path, kind: str, max_frames: int) -> list[Image.Image]:
             im = Image.open(path, formats=[_PIL_FORMATS[kind]])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
             raise _bomb(path, err) from err
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
+        except ValueError as err:
+            if "too large" in str(err).lower():  # a text chunk that inflates to megabytes
+                raise InputTooLarge(f"{path}: the image holds metadata too large to decode safely.") from err
+            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
+        except (UnidentifiedImageError, OSError, SyntaxError) as err:
             raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
         try:
             check_size(path, *im.size)

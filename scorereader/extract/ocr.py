@@ -308,7 +308,7 @@ def _render_pdf_pages(path: Path, pages: list[int], dpi: int):
         for n in pages:
             page = pdf[n - 1]
             w_pt, h_pt = page.get_size()
-            scale = dpi / 72.0
+            scale = min(dpi / 72.0, 32767 / max(w_pt, h_pt))  # Tesseract's longest side
             if w_pt * h_pt * scale * scale > _images.MAX_IMAGE_PIXELS:
                 scale = (_images.MAX_IMAGE_PIXELS / (w_pt * h_pt)) ** 0.5
                 if scale * 72 < 100:
