@@ -307,39 +307,67 @@ def _bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Re
             continue
         lh = median(s.height for s in segs) if segs else 10.0
         scale = _chart_scale(bars, segs)
-        centers = [b.box.cy for b in bars]
-        for i, bar in enumerate(bars):
-            bb = bar.box
-            lo = (centers[i - 1] + bb.cy) / 2 if i else bb.cy - 2.5 * lh
-            hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(bars) else bb.cy + 2.5 * lh
-            in_band = [s for s in segs if lo <= s.box.cy < hi]
-            left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
-            right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
-            if left:
-                label_segs = _label_column(left)
-            else:  # stacked layout: the label sits above its bar
-                top_lim = bars[i - 1].box.bottom if i else bb.top - 3.5 * lh
-                label_segs = [s for s in segs if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.top + 1
-                              and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s)]
-                right += [s for s in segs if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.bottom + 1
-                          and s.box.x0 >= bb.x1 - 2]
-            if not label_segs:
-                continue
-            label_lines = {(x.page, x.line) for x in label_segs}
-            values = [s for s in in_band + right if "axis" not in s.tags and
-                      (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
-            row = _make_row(label_segs, values, w)
-            if row is None:
-                continue
-            perf = _bar_fraction(bar, scale)
-            if row.performance is None:
-                row.performance = perf
-                if perf is None and row.band is None:
-                    r.warnings.append(f"The bar for '{row.printed_name}' has no visible full scale, "
-                                      "so its performance is unknown.")
-            row.evidence.append(Evidence(page.number, bb, f"bar {row.performance:.2f}" if row.performance is not None else "bar"))
-            rows.append(row)
+        columns = _columns(bars, 0.02 * page.width)
+        for ci, column in enumerate(columns):
+            # text of this column's rows lies right of the previous column's bars
+            barrier = max((b.box.x1 for c in columns[:ci] for b in c), default=float("-inf"))
+            for i, bar in enumerate(column):
+                row = _bar_row(bar, column, i, segs, barrier, lh, w)
+                if row is None:
+                    continue
+                perf = _bar_fraction(bar, scale)
+                if row.performance is None:
+                    row.performance = perf
+                    if perf is None and row.band is None:
+                        r.warnings.append(f"The bar for '{row.printed_name}' has no visible full scale, "
+                                          "so its performance is unknown.")
+                label = f"bar {row.performance:.2f}" if row.performance is not None else "bar"
+                row.evidence.append(Evidence(page.number, bar.box, label))
+                rows.append(row)
     return rows
+
+
+def _columns(bars: list[Bar], tol: float) -> list[list[Bar]]:
+    """Bars side by side in two charts (wide screenshots): one list per left edge, left to right."""
+    cols: list[list[Bar]] = []
+    for bar in sorted(bars, key=lambda b: (b.box.x0, b.box.top)):
+        for c in cols:
+            if abs(c[0].box.x0 - bar.box.x0) <= tol:
+                c.append(bar)
+                break
+        else:
+            cols.append([bar])
+    cols.sort(key=lambda c: c[0].box.x0)
+    for c in cols:
+        c.sort(key=lambda b: b.box.top)
+    return cols
+
+
+def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: float, lh: float,
+             w: ReportWording) -> Row | None:
+    """The label (beside or above) and printed values of one bar, within its share of the column."""
+    bb = bar.box
+    centers = [b.box.cy for b in column]
+    lo = (centers[i - 1] + bb.cy) / 2 if i else bb.cy - 2.5 * lh
+    hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(column) else bb.cy + 2.5 * lh
+    mine = [s for s in segs if s.box.x0 >= barrier - 1 and s.box.x0 <= bb.x1 + 6 * lh]
+    in_band = [s for s in mine if lo <= s.box.cy < hi]
+    left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
+    right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
+    if left:
+        label_segs = _label_column(left)
+    else:  # stacked layout: the label sits above its bar
+        top_lim = column[i - 1].box.bottom if i else bb.top - 3.5 * lh
+        label_segs = [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.top + 1
+                      and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s)]
+        right += [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.bottom + 1
+                  and s.box.x0 >= bb.x1 - 2]
+    if not label_segs:
+        return None
+    label_lines = {(x.page, x.line) for x in label_segs}
+    values = [s for s in in_band + right if "axis" not in s.tags and
+              (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
+    return _make_row(label_segs, values, w)
 
 
 def _is_button(bar: Bar, segs: list[Segment]) -> bool:
