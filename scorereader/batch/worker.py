@@ -1,0 +1,174 @@
+"""What a batch worker process does for one task. Pure functions of their payload (JSON-able dicts).
+
+Imported once per worker (and preloaded in the fork server); heavy modules (pdfplumber, WeasyPrint)
+load on a worker's first task and stay loaded for the rest of the batch.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+from ..errors import ScoreReaderError
+
+# Test hooks (used by tests/test_batch.py to prove a hung or crashed worker cannot sink the batch):
+# a file whose name contains the value of one of these variables hangs / kills its worker
+# ("plan:NAME" only while its plan is written, "parse:NAME" only while it is read).
+HANG_ENV = "SCOREREADER_TEST_HANG"
+CRASH_ENV = "SCOREREADER_TEST_CRASH"
+
+
+def run(kind: str, payload: dict[str, Any]) -> Any:
+    if kind == "parse":
+        return parse_task(payload)
+    if kind == "plan":
+        return plan_task(payload)
+    if kind == "cohort":
+        from .cohort import write_cohort_pdf
+
+        write_cohort_pdf(payload["data"], payload["out"])
+        return {"out": payload["out"]}
+    raise ValueError(f"unknown task kind {kind!r}")
+
+
+def warm_up() -> None:
+    """Load the reader and the PDF renderer (and its fonts) once per worker, not per file."""
+    try:
+        from .. import pipeline  # noqa: F401 - pdfplumber, pypdfium2
+        from ..render.pdf import html_to_pdf
+
+        html_to_pdf("<p>scorereader</p>")
+    except Exception:  # noqa: BLE001 - a broken renderer shows up as each task's own error
+        pass
+
+
+def describe(err: BaseException) -> tuple[str, int]:
+    """(one sentence, exit code) for a failed task."""
+    if isinstance(err, ScoreReaderError):
+        return str(err), int(err.exit_code)
+    return f"internal error ({type(err).__name__}: {err})", 1
+
+
+def _test_hooks(name: str, phase: str) -> None:
+    def hit(value: str | None) -> bool:
+        if not value:
+            return False
+        want, _, needle = value.rpartition(":")
+        return (not want or want == phase) and needle in name
+
+    if hit(os.environ.get(HANG_ENV)):
+        time.sleep(3600)
+    if hit(os.environ.get(CRASH_ENV)):
+        os._exit(70)  # like a segfault in a C library: no exception, no reply
+
+
+def parse_task(p: dict[str, Any]) -> dict[str, Any]:
+    from ..pipeline import read_report
+
+    path, rel = p["path"], p["rel"]
+    _test_hooks(rel, "parse")
+    try:
+        report = read_report(path, baseline=p.get("baseline"), ocr=p.get("ocr", "auto"))
+    except ScoreReaderError as err:
+        # name the file as the user knows it (relative to DIR), not by its absolute path
+        raise type(err)(str(err).replace(path, rel)) from None
+    return report.to_json()
+
+
+def plan_task(p: dict[str, Any]) -> dict[str, Any]:
+    """Build the plan (with the candidate's earlier attempts) and write its PDF atomically."""
+    import datetime as dt
+
+    from ..model import Report
+    from ..plan import PlanOptions, build_plan
+    from ..render import write_pdf
+
+    _test_hooks(os.path.basename(p["out"]), "plan")
+    report = Report.from_json(p["report"])
+    history = [Report.from_json(h) for h in p.get("history", [])]
+    options = PlanOptions(history=history)
+    if p.get("start"):
+        options.start = dt.date.fromisoformat(p["start"])
+    plan = build_plan(report, options)
+    moves = p.get("moves") or []
+    if history:
+        _annotate_history(plan, history, moves)
+    write_pdf(plan, p["out"], paper=p.get("paper", "a4"))
+    return {"out": p["out"], "attempt": plan.attempt, "kind": plan.kind,
+            "earliest_retake": plan.earliest_retake.isoformat() if plan.earliest_retake else None,
+            "recommended_exam_date": plan.recommended_exam_date.isoformat()
+            if plan.recommended_exam_date else None}
+
+
+def _annotate_history(plan: Any, history: list[Any], moves: list[dict[str, Any]]) -> None:
+    """Give the plan's history entries each attempt's bands, and say how the bands moved.
+
+    The planner records earlier attempts' dates and scores; the per-domain bands and their movement
+    come from the batch (it has all the reports). They go into `plan.history` (data for templates)
+    and, as readable sentences, into the plan's notes, so any template shows them.
+    """
+    by_date = {h.exam_date.isoformat(): h for h in history if h.exam_date}
+    for entry in plan.history:
+        h = by_date.get(entry.get("exam_date"))
+        if h is not None:
+            entry["bands"] = {d.name: d.band for d in h.domains}
+    notes = []
+    if not _templates_mention("plan.history"):
+        parts = []
+        for entry in plan.history:
+            result = {True: "passed", False: "not passed"}.get(entry.get("passed"), "result unknown")
+            score = entry.get("score") if entry.get("score") is not None else "—"
+            parts.append(f"{entry.get('exam_date')}: {score} ({result})")
+        if parts:
+            notes.append(f"Earlier attempts: {'; '.join(parts)}. This is attempt {plan.attempt}.")
+    changed = [m for m in moves if m.get("from") != m.get("to")]
+    if changed:
+        word = {"improved": "better", "regressed": "worse"}
+        text = "; ".join(f"{m['name']}: {_BAND_WORDS.get(m.get('from'), '—')} → "
+                         f"{_BAND_WORDS.get(m.get('to'), '—')} ({word.get(m.get('trend'), 'changed')})"
+                         for m in changed)
+        notes.append(f"Since the previous attempt: {text}.")
+    elif moves:
+        notes.append("Since the previous attempt: every skill area is in the same band.")
+    plan.warnings[:0] = notes
+
+
+_BAND_WORDS = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
+               "above_baseline": "above baseline"}
+_TEMPLATE_TEXT: str | None = None
+
+
+def _templates_mention(needle: str) -> bool:
+    """Whether the packaged plan templates already render something (then no duplicate note)."""
+    global _TEMPLATE_TEXT
+    if _TEMPLATE_TEXT is None:
+        try:
+            from ..render.html import packaged_templates
+
+            root = packaged_templates()
+            files = [p for p in [*root.glob("*.html"), *root.glob("partials/*.html")]
+                     if not p.name.startswith("cohort")]
+            _TEMPLATE_TEXT = " ".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+        except Exception:  # noqa: BLE001
+            _TEMPLATE_TEXT = ""
+    return needle in _TEMPLATE_TEXT
+
+
+def peak_rss_kb() -> int:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss // 1024 if sys.platform == "darwin" else rss
+
+
+def current_rss_kb() -> int:
+    """Resident memory now (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
