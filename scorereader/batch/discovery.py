@@ -7,12 +7,12 @@ Identical files (same sha256) are grouped: the first path (sorted) is processed,
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..detect import sha256_of
 from ..errors import InputUnreadable
 
 EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff"})
@@ -37,14 +37,6 @@ class Discovery:
     @property
     def unique(self) -> list[Entry]:
         return [e for e in self.entries if e.error is None and e.duplicate_of is None]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_dir(root: Path) -> Path:
@@ -118,7 +110,7 @@ def discover(root: Path, *, recursive: bool = False, exclude: Path | None = None
                 continue
             entry = Entry(path, item_rel, size=st.st_size)
             try:
-                entry.sha256 = sha256_file(path)
+                entry.sha256 = sha256_of(path)
             except OSError as err:
                 entry.error = f"{item_rel} cannot be read ({err.strerror or err})."
             found.entries.append(entry)

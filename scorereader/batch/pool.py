@@ -178,12 +178,7 @@ class WorkerPool:
             except OSError:
                 pass
         for w in list(self.workers):
-            w.proc.join(2.0)
-            if w.proc.is_alive():
-                self._stop(w)
-            else:
-                w.conn.close()
-                self.workers.remove(w)
+            self._join(w)
 
     # ---- running
     def run(self, tasks: Iterable[Task], on_start: Callable[[Task], None] | None = None) -> Iterator[Result]:
@@ -272,16 +267,21 @@ class WorkerPool:
             w.conn.send(None)
         except OSError:
             pass
+        self._join(w)
+        self.stats.workers_replaced += 1
+
+    def _join(self, w: _Worker) -> None:
+        """Wait briefly for a worker told to stop; kill it if it does not."""
         w.proc.join(2.0)
         if w.proc.is_alive():
             self._stop(w)
         else:
             w.conn.close()
             self.workers.remove(w)
-        self.stats.workers_replaced += 1
 
     def _crashed(self, w: _Worker, pending: deque[Task]) -> Iterator[Result]:
         task = w.task
+        w.proc.join(1.0)  # reap it, so its exit status is known
         code = w.proc.exitcode
         self._stop(w)
         self.stats.workers_replaced += 1
