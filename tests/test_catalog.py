@@ -317,3 +317,13 @@ def test_bad_dates_and_syntax(tmp_path: Path) -> None:
         load_exam_file(path)
     path.write_text(BAD_BASE.format(wa="[10, 20]", kb="b"), encoding="utf-8")
     assert load_exam_file(path).code == "ZZ-001"
+
+
+def test_area_of_lines_up_renamed_areas_across_outlines():
+    from scorereader.catalog import area_of
+
+    old = area_of("AZ-104", "Configure and manage virtual networking")
+    new = area_of("AZ-104", "Implement and manage virtual networking")
+    assert old == new == ("networking", "Implement and manage virtual networking")
+    assert area_of("AZ-104", "Monitor and back up Azure resources")[1] == "Monitor and maintain Azure resources"
+    assert area_of("ZZ-999", "Choose reeds") == ("choose reeds", "Choose reeds")

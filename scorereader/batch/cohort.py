@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..catalog import area_of
 from .history import group_key
 
 BAND_COLOURS = {"needs_improvement": "#c0392b", "near_baseline": "#e0a526", "above_baseline": "#1e8449"}
@@ -65,7 +66,8 @@ def _exam_section(code: str, kind: str, members: list[dict[str, Any]]) -> dict[s
     order: dict[str, dict[str, Any]] = {}
     for r in reps:
         for d in r.get("domains", []):
-            info = order.setdefault(d["name"], {"name": d["name"], "weight_min": d.get("weight_min"),
+            key, current = area_of(code, d["name"])  # renamed areas of older outlines line up
+            info = order.setdefault(key, {"key": key, "name": current, "weight_min": d.get("weight_min"),
                                                 "weight_max": d.get("weight_max"), "first": len(order),
                                                 "needs_improvement": 0, "near_baseline": 0,
                                                 "above_baseline": 0})
@@ -86,10 +88,10 @@ def _exam_section(code: str, kind: str, members: list[dict[str, Any]]) -> dict[s
     grid = []
     for m in sorted(members, key=lambda m: (_label(m["report"], m).casefold(), m["file"])):
         rep = m["report"]
-        bands = {d["name"]: d.get("band") for d in rep.get("domains", [])}
+        bands = {area_of(code, d["name"])[0]: d.get("band") for d in rep.get("domains", [])}
         cells = []
         for d in domains:
-            b = bands.get(d["name"])
+            b = bands.get(d["key"])
             cells.append({"band": b, "mark": BAND_MARK.get(b, "·"), "colour": BAND_COLOURS.get(b, "#eceff1"),
                           "text": BAND_TEXT.get(b, "#90a4ae"), "label": BAND_LABELS.get(b, "not reported")})
         weak = sum(1 for c in cells if c["band"] == "needs_improvement")

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog import area_of
+
 RANK = {"needs_improvement": 0, "near_baseline": 1, "above_baseline": 2}
 
 
@@ -69,11 +71,13 @@ def _sort_key(a: Attempt) -> tuple:
 
 
 def band_moves(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
-    """One entry per domain of `current`: its band in `previous` (matched by name) and now."""
-    before = {d["name"].casefold(): d.get("band") for d in previous.get("domains", [])}
+    """One entry per domain of `current`: its band in `previous` and now, matched by catalog area
+    (so an area renamed between outline versions still compares with itself)."""
+    code = current.get("exam", {}).get("code")
+    before = {area_of(code, d["name"])[0]: d.get("band") for d in previous.get("domains", [])}
     out = []
     for d in current.get("domains", []):
-        old, new = before.get(d["name"].casefold()), d.get("band")
+        old, new = before.get(area_of(code, d["name"])[0]), d.get("band")
         if old in RANK and new in RANK:
             trend = "improved" if RANK[new] > RANK[old] else "regressed" if RANK[new] < RANK[old] else "same"
         else:

@@ -424,6 +424,23 @@ def match_domains(exam: Exam, day: dt.date | None,
     return exam.outlines[chosen], matches
 
 
+def area_of(exam_code: str | None, name: str) -> tuple[str, str]:
+    """(stable key, current name) of a skill area named in any outline version of an exam.
+
+    Lets attempts and cohorts line up areas that were renamed between outlines ("Configure and
+    manage virtual networking" in 2021 is "Implement and manage virtual networking" now). A name the
+    catalog does not know keys on its normalized self.
+    """
+    exam = get_exam(exam_code) if exam_code else None
+    if exam is not None:
+        for outline in reversed(exam.outlines):
+            spec = outline.domain(name)
+            if spec is not None:
+                current = next((d.name for d in exam.outlines[-1].domains if d.key == spec.key), spec.name)
+                return spec.key, current
+    return normalize_name(name), name
+
+
 def find_exam_by_title(text: str) -> Exam | None:
     """The exam whose title (or certification name) best matches `text`, for reports without a code."""
     from rapidfuzz import fuzz
