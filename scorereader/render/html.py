@@ -51,8 +51,13 @@ def environment(template_dir: str | os.PathLike[str] | None = None) -> jinja2.En
 
 # ---- formatting filters (formatting only: every value comes from the plan model)
 
-def fmt_day(day: dt.date | None) -> str:
-    """18 May 2026"""
+def fmt_day(day: dt.date | str | None) -> str:
+    """18 May 2026 (also from an ISO date string, as plan.history holds them)"""
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            return day
     return f"{day.day} {day:%b %Y}" if day else "—"
 
 

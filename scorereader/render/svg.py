@@ -1,4 +1,7 @@
-"""Inline SVG charts drawn from the plan model (no computation the model does not hold)."""
+"""The plan's charts, drawn from the plan model (no computation the model does not hold).
+
+Plain HTML boxes styled by plan.css (classes pc-*, sc-*): cheaper for WeasyPrint than inline SVG.
+"""
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
@@ -31,60 +34,52 @@ def band_colour(band: str | None) -> str:
     return BAND_COLOURS.get(band, BAND_COLOURS[None])
 
 
+def _cls(band: str | None) -> str:
+    return band if band in BAND_LABELS and band is not None else "unknown"
+
+
 def performance_chart(plan: Plan, width: int = 640) -> Markup:
-    """One bar per domain: fill = performance (bar ÷ track or printed %), dashed line = baseline."""
-    gap = 4
-    track_x, track_w = 8, width - 70
-    row_h = 30
-    rows = plan.domains
-    h = row_h * len(rows) + 16
-    b = plan.baseline
-    bx = track_x + track_w * b
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart perf" viewBox="0 0 {width} {h}" '
-           f'width="{width}" height="{h}" font-family="{FONT}" role="img">']
-    for i, d in enumerate(rows):
-        y = i * row_h
-        colour = band_colour(d.band)
-        out.append(f'<text x="{track_x}" y="{y + 10}" font-size="9" fill="#222">{_t(d.name)}</text>')
-        out.append(f'<rect x="{track_x}" y="{y + 14}" width="{track_w}" height="10" rx="2" fill="#eceff1"/>')
+    """One bar per domain: fill = performance (bar ÷ track or printed %), dashed line = baseline.
+
+    Drawn with HTML boxes, not SVG: WeasyPrint lays SVG <text> out one Pango layout per letter, which
+    made the two charts a fifth of the whole render. `width` is kept for callers; the chart is fluid.
+    """
+    b = max(0.0, min(1.0, plan.baseline))
+    out = ['<div class="pc" role="img">']
+    for d in plan.domains:
+        cls = _cls(d.band)
+        out.append(f'<p class="pc-name">{_t(d.name)}</p><div class="pc-row">')
         if d.performance is not None:
-            fw = max(0.0, min(1.0, d.performance)) * track_w
-            out.append(f'<rect x="{track_x}" y="{y + 14}" width="{fw:.1f}" height="10" rx="2" fill="{colour}"/>')
-            out.append(f'<text x="{track_x + track_w + gap + 2}" y="{y + 22.5}" font-size="9" fill="#222">'
-                       f'{round(d.performance * 100)} %</text>')
+            fw = max(0.0, min(1.0, d.performance)) * 100
+            out.append(f'<span class="pc-val">{round(d.performance * 100)} %</span>'
+                       f'<div class="pc-track"><div class="pc-fill {cls}" style="width: {fw:.1f}%"></div></div>')
         else:
-            out.append(f'<text x="{track_x + 6}" y="{y + 22}" font-size="7.5" fill="{colour}">'
-                       f'{escape(BAND_LABELS.get(d.band, "No result"))} (band printed, no bar)</text>')
-            out.append(f'<text x="{track_x + track_w + gap + 2}" y="{y + 22.5}" font-size="9" fill="#777">–</text>')
-    ly = h - 3
-    out.append(f'<line x1="{bx:.1f}" y1="0" x2="{bx:.1f}" y2="{h - 12}" stroke="#34495e" '
-               f'stroke-width="1" stroke-dasharray="3 2"/>')
-    out.append(f'<text x="{bx:.1f}" y="{ly}" font-size="7.5" fill="#34495e" text-anchor="middle">'
-               f'baseline {round(b * 100)} %</text>')
-    out.append(f'<text x="{track_x}" y="{ly}" font-size="7.5" fill="#777">0 %</text>')
-    out.append(f'<text x="{track_x + track_w}" y="{ly}" font-size="7.5" fill="#777" text-anchor="end">100 %</text>')
-    out.append("</svg>")
+            out.append(f'<span class="pc-val none">–</span><div class="pc-track pc-nobar {cls}">'
+                       f'{escape(BAND_LABELS.get(d.band, "No result"))} (band printed, no bar)</div>')
+        out.append('</div>')
+    out.append(f'<div class="pc-base"><div class="pc-line" style="left: {b * 100:.1f}%"></div></div>'
+               f'<p class="pc-axis"><span class="pc-100">100 %</span>0 %'
+               f'<span class="pc-bl" style="left: {b * 100:.1f}%">baseline {round(b * 100)} %</span></p>')
+    out.append("</div>")
     return Markup("".join(out))
 
 
 def time_split_chart(plan: Plan, width: int = 640) -> Markup:
-    """The study-time split: one stacked bar, a segment per domain (its number, its hours)."""
-    h = 30
-    x = 0.0
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart split" viewBox="0 0 {width} {h}" '
-           f'width="{width}" height="{h}" font-family="{FONT}" role="img">']
+    """The study-time split: one stacked bar, a segment per domain (its number, its hours).
+
+    Absolutely placed HTML boxes with explicit widths (no SVG text: see performance_chart). Labels follow the old
+    640-unit chart: the full label from 34 units wide, the number alone from 12.
+    """
     total = plan.total_hours or 1
+    out = ['<div class="sc" role="img">']
+    left = 0.0
     for n, d in enumerate(plan.domains, start=1):
         if d.hours <= 0:
             continue
-        w = width * d.hours / total
-        out.append(f'<rect x="{x:.1f}" y="2" width="{w:.1f}" height="22" fill="{band_colour(d.band)}" '
-                   f'stroke="#fff" stroke-width="1.5"/>')
-        if w >= 34:
-            out.append(f'<text x="{x + w / 2:.1f}" y="17" font-size="9" fill="#fff" text-anchor="middle" '
-                       f'font-weight="bold">{n} · {d.hours:g} h</text>')
-        elif w >= 12:
-            out.append(f'<text x="{x + w / 2:.1f}" y="17" font-size="8" fill="#fff" text-anchor="middle">{n}</text>')
-        x += w
-    out.append("</svg>")
+        frac = d.hours / total
+        label = f"{n} · {d.hours:g} h" if frac * width >= 34 else f"{n}" if frac * width >= 12 else ""
+        out.append(f'<div class="sc-seg {_cls(d.band)}" style="left: {left * 100:.3f}%; width: {frac * 100:.3f}%">'
+                   f'{escape(label)}</div>')
+        left += frac
+    out.append("</div>")
     return Markup("".join(out))
