@@ -149,7 +149,7 @@ def test_dark_mode_inverted_and_small_text_upscaled():
     dark = Image.eval(light, lambda v: 255 - v)
     prep = preprocess.prepare(dark)
     assert prep.inverted
-    assert prep.scale > 1.3  # 14 px text is upscaled toward ~30 px capitals
+    assert prep.scale > 1.3  # small text is upscaled toward TARGET_CAP_HEIGHT-px capitals
     assert np.asarray(prep.ocr).mean() > 200  # dark text on light for Tesseract
     assert not preprocess.prepare(light).inverted
 
@@ -256,3 +256,84 @@ def test_scanned_pdf(tmp_path):
     doc = ocr.extract_scanned_pdf(p, 1)
     assert doc.method == "pdf-ocr" and doc.page_count == 1 and len(doc.pages) == 1
     assert [round(b.fraction, 2) for b in doc.pages[0].bars] == [0.6, 0.3]
+
+
+# --------------------------------------------------------------------------- memory: one page, one copy
+
+def test_frames_come_one_at_a_time(tmp_path):
+    p = tmp_path / "three.tiff"
+    pages = [Image.new("RGB", (30 + 10 * i, 30), "white") for i in range(3)]
+    pages[0].save(p, save_all=True, append_images=pages[1:])
+    count, frames = images.iter_images(p)
+    assert count == 3
+    assert next(frames).size == (30, 30)  # decoded lazily: the rest are not read yet
+    assert [f.size for f in frames] == [(40, 30), (50, 30)]
+    assert images.load_frame(p, 2).size == (50, 30)
+    assert images.iter_images(p, max_frames=2)[0] == 2
+
+
+def test_prepare_takes_an_array_and_leaves_it_alone():
+    im = chart([0.5, 0.7], size=(700, 200))
+    a = np.array(im)
+    before = a.copy()
+    prep = preprocess.prepare(a)
+    assert np.array_equal(a, before)
+    ref = preprocess.prepare(im)
+    assert prep.size == ref.size and prep.scale == ref.scale
+    assert np.array_equal(np.asarray(prep.ocr), np.asarray(ref.ocr))
+
+
+def test_text_near_the_target_size_is_not_upscaled(monkeypatch):
+    # capitals a little under the target (a 300-dpi scan) are read as they are: Tesseract's time
+    # grows with the pixel count, and it reads them just as well
+    monkeypatch.setattr(preprocess, "estimate_cap_height", lambda luma: preprocess.TARGET_CAP_HEIGHT * 0.9)
+    prep = preprocess.prepare(chart([0.5], size=(700, 200)))
+    assert prep.scale == 1.0 and prep.ocr.size == (prep.width, prep.height)
+
+
+def test_explain_frame_is_reduced_and_page_size_kept():
+    wide = np.full((900, 3000, 3), 200, dtype=np.uint8)
+    wide[:, :1500] = (10, 20, 30)
+    small = ocr._explain_frame(wide)
+    assert small.shape == (300, 1000, 3) and small.dtype == np.uint8
+    assert tuple(small[5, 5]) == (10, 20, 30) and tuple(small[5, -5]) == (200, 200, 200)
+    narrow = np.zeros((50, 80, 3), dtype=np.uint8)
+    assert ocr._explain_frame(narrow) is narrow
+
+
+def test_blank_bars_works_on_crops_in_place():
+    im = chart([0.6, 0.3], size=(900, 300))
+    prep = preprocess.prepare(im)
+    bars = ocr.find_bars(prep.rgb, deskew=False)
+    assert bars
+    before = np.array(prep.ocr)
+    ocr._blank_bars(prep, bars)
+    after = np.asarray(prep.ocr)
+    b = bars[0].box
+    s = prep.scale
+    inside = after[int(b.top * s) + 1:int(b.bottom * s) - 1, int(b.x0 * s) + 1:int(b.x1 * s) - 1]
+    assert inside.min() == 255  # the bar is painted out
+    outside = np.ones(after.shape, dtype=bool)
+    for bar in bars:
+        bb = bar.box
+        outside[max(0, int(bb.top * s) - 2):int(bb.bottom * s) + 3, max(0, int(bb.x0 * s) - 2):int(bb.x1 * s) + 3] = False
+    assert np.array_equal(after[outside], before[outside])  # nothing else changed
+
+
+def test_pgm_is_streamed_in_bands():
+    gray = Image.fromarray((np.arange(1300 * 70) % 251).astype(np.uint8).reshape(1300, 70), "L")
+    chunks = list(ocr._pgm_chunks(gray))
+    assert len(chunks) > 2 and chunks[0] == b"P5\n70 1300\n255\n"
+    assert b"".join(chunks[1:]) == gray.tobytes()
+
+
+@needs_tesseract
+def test_scanned_pdf_page_rendered_as_rgb_array(tmp_path):
+    p = tmp_path / "red.pdf"
+    im = Image.new("RGB", (300, 200), (255, 255, 255))
+    im.paste((220, 30, 40), (50, 50, 250, 150))
+    im.save(p, "PDF", resolution=100)
+    [(n, arr)] = list(ocr._render_pdf_pages(p, [1], 100))
+    assert n == 1 and arr.dtype == np.uint8 and arr.shape == (200, 300, 3) and arr.flags.c_contiguous
+    r, g, b = (int(v) for v in arr[100, 150])
+    assert r > 200 and g < 60 and b < 70  # RGB order, not BGR

@@ -90,3 +90,29 @@ def test_numpy_input_and_tiny_images():
 
     assert len(find_bars(np.asarray(chart([0.5, 0.25])))) == 2
     assert find_bars(np.full((2, 5, 3), 255, dtype=np.uint8)) == []
+
+
+def test_banded_helpers_match_whole_image_versions():
+    import numpy as np
+    from PIL import Image
+
+    from scorereader.extract import pixels
+
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (700, 333, 3), dtype=np.uint8)  # taller than a few bands
+    whole = np.asarray(Image.fromarray(rgb, "RGB").convert("L"))
+    assert np.array_equal(pixels.luma_of(rgb), whole)
+    assert np.array_equal(pixels.array_of(Image.fromarray(rgb, "RGB")), rgb)
+    sat = rgb.max(axis=2) - rgb.min(axis=2)
+    assert np.array_equal(pixels._sat_of(rgb), sat)
+    mask = rng.random((300, 400)) < 0.6
+    for gap in (0, 2):
+        closed = pixels._close_gaps(mask) if gap else mask
+        old_h, old_w = closed.shape
+        padded = np.zeros((old_h, old_w + 2), dtype=bool)
+        padded[:, 1:-1] = closed
+        tr, tc = np.nonzero(padded[:, 1:] != padded[:, :-1])
+        keep = (tc[1::2] - tc[0::2]) >= 5
+        want = (tr[0::2][keep], tc[0::2][keep], tc[1::2][keep])
+        got = pixels._long_runs(mask, 5, gap=gap)
+        assert all(np.array_equal(a, b) for a, b in zip(got, want))

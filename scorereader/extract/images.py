@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 
 from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -21,6 +22,8 @@ from scorereader import limits as _limits
 #: The project-wide setting is scorereader.limits.MAX_IMAGE_PIXELS; the environment variable
 #: SCOREREADER_MAX_PIXELS overrides it.
 MAX_IMAGE_PIXELS = int(os.environ.get("SCOREREADER_MAX_PIXELS", _limits.MAX_IMAGE_PIXELS))
+T = TypeVar("T")
+
 #: Frames read from a multi-page TIFF.
 MAX_FRAMES = 20
 
@@ -89,54 +92,118 @@ def flatten(im: Image.Image) -> Image.Image:
 
 def load_images(path: str | Path, *, max_frames: int = MAX_FRAMES) -> list[Image.Image]:
     """Every page (frame) of an image file as upright RGB images; checks size before decoding."""
+    _count, frames = iter_images(path, max_frames=max_frames)
+    out = list(frames)
+    if not out:
+        raise InputUnreadable(f"{path}: the image has no frames.")
+    return out
+
+
+def iter_images(path: str | Path, *, max_frames: int = MAX_FRAMES) -> tuple[int, Iterator[Image.Image]]:
+    """(number of frames, the frames one at a time) — like `load_images`, but only one decoded
+    frame is alive at a time (a 20-page TIFF is not held in memory at once). The header, type and
+    size are checked before this returns; a frame that fails to decode raises when reached."""
     kind = sniff_type(path)
     if kind is None or kind not in IMAGE_TYPES:
         what = "a PDF" if kind == "pdf" else "not a supported image (PNG, JPEG, WEBP, TIFF)"
         raise InputUnreadable(f"{path}: is {what}.")
+    im = _guarded(path, kind, lambda: _open(path, kind))
+    try:
+        count = 1
+        if kind == "tiff":  # animated GIF/WEBP/APNG: the first frame is the picture
+            count = max(1, min(max_frames, _guarded(path, kind, lambda: int(getattr(im, "n_frames", 1)))))
+    except BaseException:
+        im.close()
+        raise
+    return count, _frames(path, kind, im, count)
+
+
+def load_frame(path: str | Path, index: int) -> Image.Image:
+    """Frame `index` (0-based) of an image file, decoded alone (as `load_images` would give it)."""
+    kind = sniff_type(path)
+    if kind is None or kind not in IMAGE_TYPES:
+        raise InputUnreadable(f"{path}: is not a supported image (PNG, JPEG, WEBP, TIFF).")
+    im = _guarded(path, kind, lambda: _open(path, kind))
+    try:
+        frame = _guarded(path, kind, lambda: _frame(path, im, index))
+    finally:
+        im.close()
+    if frame is None:
+        raise InputUnreadable(f"{path}: the image has no frame {index + 1}.")
+    return frame
+
+
+def _frames(path: str | Path, kind: str, im: Image.Image, count: int) -> Iterator[Image.Image]:
+    try:
+        for n in range(count):
+            frame = _guarded(path, kind, lambda: _frame(path, im, n))
+            if frame is None:
+                break
+            if n == count - 1:
+                im.close()  # the decoded source frame goes now, not after the caller's work
+            handed = [frame]
+            del frame
+            yield handed.pop()  # no reference left here while the caller works on it
+    finally:
+        im.close()
+
+
+def _guarded(path: str | Path, kind: str, fn: Callable[[], T]) -> T:
+    """Run `fn` with Pillow's bomb warning as an error, truncated images refused, and Pillow's
+    errors turned into ours."""
     # WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES = True on import (batch runs render
     # plans in the same process); a truncated input must still be refused, not read as black.
     truncated_ok = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        return _load(path, kind, max_frames)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            try:
+                return fn()
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+                raise _bomb(path, err) from err
+            except (InputTooLarge, InputUnreadable):
+                raise
+            except (OSError, SyntaxError, ValueError, EOFError) as err:
+                raise InputUnreadable(
+                    f"{path}: the {kind.upper()} image is corrupt or truncated ({err}).") from err
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = truncated_ok
 
 
-def _load(path: str | Path, kind: str, max_frames: int) -> list[Image.Image]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+def _open(path: str | Path, kind: str) -> Image.Image:
+    try:
+        im = Image.open(path, formats=[_PIL_FORMATS[kind]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise
+    except ValueError as err:
+        if "too large" in str(err).lower():  # a text chunk that inflates to megabytes
+            raise InputTooLarge(f"{path}: the image holds metadata too large to decode safely.") from err
+        raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
+    except (UnidentifiedImageError, OSError, SyntaxError) as err:
+        raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
+    try:
+        check_size(path, *im.size)
+    except BaseException:
+        im.close()
+        raise
+    return im
+
+
+def _frame(path: str | Path, im: Image.Image, n: int) -> Image.Image | None:
+    """Frame `n` decoded, upright, flattened to RGB; None past the last frame."""
+    if n:
         try:
-            im = Image.open(path, formats=[_PIL_FORMATS[kind]])
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-            raise _bomb(path, err) from err
-        except ValueError as err:
-            if "too large" in str(err).lower():  # a text chunk that inflates to megabytes
-                raise InputTooLarge(f"{path}: the image holds metadata too large to decode safely.") from err
-            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
-        except (UnidentifiedImageError, OSError, SyntaxError) as err:
-            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or unsupported ({err}).") from err
-        try:
-            check_size(path, *im.size)
-            frames: list[Image.Image] = []
-            for n, frame in enumerate(ImageSequence.Iterator(im)):
-                if n >= max_frames:
-                    break
-                check_size(path, *frame.size)
-                frame.load()
-                frame = ImageOps.exif_transpose(frame) or frame
-                frames.append(flatten(frame))
-                if kind != "tiff":  # animated GIF/WEBP/APNG: the first frame is the picture
-                    break
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-            raise _bomb(path, err) from err
-        except (OSError, SyntaxError, ValueError, EOFError) as err:
-            raise InputUnreadable(f"{path}: the {kind.upper()} image is corrupt or truncated ({err}).") from err
-        finally:
-            im.close()
-    if not frames:
-        raise InputUnreadable(f"{path}: the image has no frames.")
-    return frames
+            im.seek(n)
+        except EOFError:
+            return None
+    check_size(path, *im.size)
+    im.load()
+    frame = ImageOps.exif_transpose(im) or im
+    out = flatten(frame)
+    if out is im:  # keep no reference to the open file's current frame
+        out = im.copy()
+    return out
 
 
 def load_image(path: str | Path) -> Image.Image:

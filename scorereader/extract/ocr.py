@@ -3,8 +3,13 @@
 Tesseract sits behind this one module (like OCRmyPDF's `_exec/tesseract.py`): nothing else
 builds its command line or parses its output. It is run single-threaded
 (`OMP_THREAD_LIMIT=1`, 4–5× faster than its OpenMP default on small machines), once per page
-in the normal case, with the image piped in as PGM (no temp files, no PNG encoding) and TSV read
-back from stdout.
+in the normal case, on the image written as a temporary PGM file (no PNG encoding; not piped:
+Tesseract reads stdin a byte at a time) and TSV read back from stdout.
+
+Memory: pages are decoded or rendered one at a time and dropped after OCR, the full-resolution
+frame is released once its bars are found (`Page.frame` keeps a reduced copy for `--explain`),
+and whole-image steps work in uint8 or in bands of rows, so a 300-dpi page peaks at about
+three page-sized arrays.
 
 Coordinates: words and bars are in the pixels of the *page frame* of `preprocess.prepare`
 (upright, deskewed, desk cropped, input resolution); `Page.width/height` are that frame's size.
@@ -17,15 +22,17 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 from PIL import Image
 
 from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
 from scorereader.extract import images as _images
+from scorereader.extract.pixels import array_of
 from scorereader.extract.pixels import find_bars as _find_bars
 from scorereader.extract.preprocess import Prepared, prepare
 from scorereader.ir import Bar, Box, Document, Page, Word
@@ -71,21 +78,48 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _pgm(gray: Image.Image) -> bytes:
+#: Rows of the OCR image written per chunk (the image is never copied whole).
+_PGM_ROWS = 512
+
+
+def _pgm_chunks(gray: Image.Image) -> Iterator[bytes]:
+    """The image as binary PGM, a band of rows at a time."""
     if gray.mode != "L":
         gray = gray.convert("L")
-    return b"P5\n%d %d\n255\n" % gray.size + gray.tobytes()
+    w, h = gray.size
+    yield b"P5\n%d %d\n255\n" % (w, h)
+    for y in range(0, h, _PGM_ROWS):
+        yield gray.crop((0, y, w, min(h, y + _PGM_ROWS))).tobytes()
+
+
+def _pgm(gray: Image.Image) -> bytes:
+    return b"".join(_pgm_chunks(gray))
 
 
 def run_tesseract(gray: Image.Image, *args: str, dpi: int = 300) -> str:
-    """Run Tesseract on a greyscale image with `args` (e.g. '--psm', '3', 'tsv'); stdout as text."""
-    cmd = [_binary(), "stdin", "stdout", "--dpi", str(dpi), *args]
+    """Run Tesseract on a greyscale image with `args` (e.g. '--psm', '3', 'tsv'); stdout as text.
+
+    The image goes to Tesseract as a temporary PGM file, written a band of rows at a time (no
+    image-sized bytes object is built). Not stdin: Tesseract reads stdin a byte at a time, which
+    costs ~0.3 s on a 10-megapixel image, more than encoding and writing the file."""
+    binary = _binary()
+    fd, name = tempfile.mkstemp(prefix="scorereader-ocr-", suffix=".pgm")
     try:
-        proc = subprocess.run(cmd, input=_pgm(gray), capture_output=True, timeout=TIMEOUT, env=_env())
-    except subprocess.TimeoutExpired as err:
-        raise InputUnreadable(f"OCR took longer than {TIMEOUT:.0f} seconds on a page and was stopped.") from err
-    except OSError as err:
-        raise MissingDependency(f"Tesseract OCR could not be started ({err}): {INSTALL_HINT}.") from err
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in _pgm_chunks(gray):
+                fh.write(chunk)
+        cmd = [binary, name, "stdout", "--dpi", str(dpi), *args]
+        try:
+            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT, env=_env())
+        except subprocess.TimeoutExpired as err:
+            raise InputUnreadable(f"OCR took longer than {TIMEOUT:.0f} seconds on a page and was stopped.") from err
+        except OSError as err:
+            raise MissingDependency(f"Tesseract OCR could not be started ({err}): {INSTALL_HINT}.") from err
+    finally:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
     err_text = proc.stderr.decode("utf-8", "replace")
     if proc.returncode != 0:
         if "traineddata" in err_text or "Failed loading language" in err_text:
@@ -191,18 +225,21 @@ def _osd_rotation(prep: Prepared) -> int:
 
 def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
     """Paint the bars out of the OCR image (Tesseract reads them as rows of junk letters), keeping
-    any pixel that differs from the bar's own colours (text printed on a bar survives)."""
+    any pixel that differs from the bar's own colours (text printed on a bar survives).
+
+    Works bar by bar on crops of `prep.ocr`, pasted back: no full-size copy of the OCR image."""
     if not bars:
         return
-    arr = np.array(prep.ocr)
+    gray = prep.ocr
+    W, H = gray.size
     s = prep.scale
     for bar in bars:
         b = bar.box
         x0, y0 = max(0, int(b.x0 * s) - 2), max(0, int(b.top * s) - 2)
-        x1, y1 = min(arr.shape[1], int(b.x1 * s) + 3), min(arr.shape[0], int(b.bottom * s) + 3)
-        region = arr[y0:y1, x0:x1]
-        if region.size == 0:
+        x1, y1 = min(W, int(b.x1 * s) + 3), min(H, int(b.bottom * s) + 3)
+        if x1 <= x0 or y1 <= y0:
             continue
+        region = np.array(gray.crop((x0, y0, x1, y1)))
         inner = region[3:-3, 3:-3] if region.shape[0] > 8 and region.shape[1] > 8 else region
         levels = np.percentile(inner, (10, 50, 90))
         near = np.zeros(region.shape, dtype=bool)
@@ -211,22 +248,60 @@ def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
         near[:3, :] = near[-3:, :] = True  # anti-aliased edges
         near[:, :3] = near[:, -3:] = True
         region[near] = 255
-    prep.ocr = Image.fromarray(arr, "L")
+        gray.paste(Image.fromarray(region, "L"), (x0, y0))
+    prep.ocr = gray
 
 
-def ocr_page(image: Image.Image, number: int = 1) -> tuple[Page, _Read, Prepared]:
-    """One upright-ish page image → an IR page (words + bars), the read, and the prepared frame."""
-    prep = prepare(image)
+#: Widest `Page.frame` kept for `--explain` (its own rendering width); wider frames are kept
+#: reduced by a whole factor (box average), so an OCR'd page costs a few MB, not 25.
+FRAME_MAX_WIDTH = 1400
+
+
+def _explain_frame(rgb: np.ndarray) -> np.ndarray:
+    """The frame for `Page.frame`: `rgb` itself when narrow, else reduced by a whole factor
+    (Pillow's box-average `reduce`, a band of rows at a time)."""
+    h, w = rgb.shape[:2]
+    k = -(-w // FRAME_MAX_WIDTH)
+    if k <= 1 or h < k:
+        return rgb
+    h2, w2 = h // k, w // k
+    out = np.empty((h2, w2, 3), dtype=np.uint8)
+    step = max(1, 256 // k)  # output rows per band
+    for y in range(0, h2, step):
+        y2 = min(h2, y + step)
+        band = Image.fromarray(np.ascontiguousarray(rgb[y * k:y2 * k, :w2 * k]), "RGB")
+        out[y:y2] = np.asarray(band.reduce(k))
+    return out
+
+
+def ocr_page(image: Image.Image | np.ndarray, number: int = 1) -> tuple[Page, _Read, Prepared]:
+    """One upright-ish page image (PIL or H×W×3 uint8 array) → an IR page (words + bars), the
+    read, and the prepared frame."""
+    from scorereader.extract.pixels import _as_rgb
+
+    source = _as_rgb(image)
+    return _ocr_page(lambda: source, number)
+
+
+def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read, Prepared]:
+    """`ocr_page` on the page image `load()` returns; called again only to turn a sideways page.
+
+    Memory: nothing here keeps the source image (the loader decides: the document paths hand it
+    over and re-read it if ever asked again), and the full-resolution frame (`prep.rgb`) is
+    released once the bars are found — the page keeps a reduced copy (`Page.frame`,
+    ≤ FRAME_MAX_WIDTH wide) for `--explain` — so Tesseract runs beside the greyscale OCR image only."""
+    prep = prepare(load())
     bars = _find_bars(prep.rgb, deskew=False)
+    frame = _release_frame(prep)
     _blank_bars(prep, bars)
     read = _read(prep, 3)
     if read.bad:
         rot = _osd_rotation(prep)
         if rot:
-            # Tesseract's "Rotate" is clockwise; PIL's rotate() is counter-clockwise
-            image = image.rotate(-rot, expand=True)
-            prep = prepare(image)
+            # Tesseract's "Rotate" is clockwise; np.rot90 turns counter-clockwise
+            prep = prepare(np.ascontiguousarray(np.rot90(load(), k=-(rot // 90))))
             bars = _find_bars(prep.rgb, deskew=False)
+            frame = _release_frame(prep)
             _blank_bars(prep, bars)
             read = _read(prep, 3)
         if read.bad:
@@ -234,8 +309,15 @@ def ocr_page(image: Image.Image, number: int = 1) -> tuple[Page, _Read, Prepared
             if sparse.score > read.score:
                 read = sparse
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
-                words=read.words, bars=bars, frame=prep.rgb)
+                words=read.words, bars=bars, frame=frame)
     return page, read, prep
+
+
+def _release_frame(prep: Prepared) -> np.ndarray:
+    """Swap `prep.rgb` for its reduced explain copy (the page size stays known)."""
+    frame = _explain_frame(prep.rgb)
+    prep.release_rgb(frame)
+    return frame
 
 
 def ocr_words(image: Image.Image | np.ndarray, *, psm: int | None = None) -> list[Word]:
@@ -277,12 +359,15 @@ def _page_warning(read: _Read, number: int, multi: bool) -> str | None:
     return None
 
 
-def _document(path: Path, method: str, page_images: Iterable[tuple[int, Image.Image]], page_count: int) -> Document:
+def _document(path: Path, method: str, page_loaders: Iterable[tuple[int, Callable[[], np.ndarray]]],
+              page_count: int) -> Document:
     _binary()  # fail early, with the install hint, before any work
     doc = Document(path=str(path), sha256=_sha256(path), method=method, page_count=page_count)
     multi = page_count > 1
-    for number, im in page_images:
-        page, read, _prep = ocr_page(im, number)
+    for number, load in page_loaders:
+        # one page at a time: each page image is gone before the next is decoded or rendered
+        page, read, _prep = _ocr_page(load, number)
+        del load, _prep
         doc.pages.append(page)
         warn = _page_warning(read, number, multi)
         if warn:
@@ -293,11 +378,36 @@ def _document(path: Path, method: str, page_images: Iterable[tuple[int, Image.Im
 def extract_image(path: str | Path) -> Document:
     """A PNG/JPEG/WEBP/TIFF/GIF/BMP screenshot, scan or photo → IR (method "image-ocr")."""
     path = Path(path)
-    frames = _images.load_images(path)
-    return _document(path, "image-ocr", enumerate(frames, start=1), len(frames))
+    count, frames = _images.iter_images(path)
+    return _document(path, "image-ocr", _frame_loaders(path, frames), count)
 
 
-def _render_pdf_pages(path: Path, pages: list[int], dpi: int):
+def _frame_loaders(path: Path, frames: Iterator[Image.Image]) -> Iterator[tuple[int, Callable[[], np.ndarray]]]:
+    """(1-based number, loader) per frame. The loader's first call hands over the decoded frame
+    (as an RGB array; the Pillow image is already gone) and keeps no reference; a second call
+    (a sideways page) decodes the frame from the file again."""
+    for n, frame in enumerate(frames, start=1):
+        held = [array_of(frame)]
+        del frame
+
+        def load(index: int = n - 1, held: list[np.ndarray] = held) -> np.ndarray:
+            if held:
+                return held.pop()
+            return array_of(_images.load_frame(path, index))
+
+        yield n, load
+        held.clear()
+
+
+def _render_pdf_pages(path: Path, pages: list[int], dpi: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(page number, H×W×3 uint8 RGB array) per page, rendered one at a time."""
+    for n, load in _pdf_page_loaders(path, pages, dpi):
+        yield n, load()
+
+
+def _pdf_page_loaders(path: Path, pages: list[int], dpi: int) -> Iterator[tuple[int, Callable[[], np.ndarray]]]:
+    """(page number, loader) per page; each loader call renders the page (the PDF stays open
+    while the pages are read): nothing keeps a rendered page once its OCR is done."""
     import pypdfium2 as pdfium
 
     try:
@@ -308,19 +418,34 @@ def _render_pdf_pages(path: Path, pages: list[int], dpi: int):
         for n in pages:
             page = pdf[n - 1]
             w_pt, h_pt = page.get_size()
+            page.close()
             scale = min(dpi / 72.0, 32767 / max(w_pt, h_pt))  # Tesseract's longest side
             if w_pt * h_pt * scale * scale > _images.MAX_IMAGE_PIXELS:
                 scale = (_images.MAX_IMAGE_PIXELS / (w_pt * h_pt)) ** 0.5
                 if scale * 72 < 100:
                     raise InputTooLarge(
                         f"{path}: page {n} is {w_pt / 72:.0f}×{h_pt / 72:.0f} inches, too large to OCR.")
-            bitmap = page.render(scale=scale, may_draw_forms=True)
-            im = bitmap.to_pil().convert("RGB")
-            bitmap.close()
-            page.close()
-            yield n, im
+            yield n, (lambda n=n, scale=scale: _render_page(pdf, n, scale))
     finally:
         pdf.close()
+
+
+def _render_page(pdf, n: int, scale: float) -> np.ndarray:  # noqa: ANN001 - a pdfium PdfDocument
+    """Page `n` as an H×W×3 uint8 RGB array: pdfium renders straight into the array's buffer (RGB
+    byte order, packed rows), with no Pillow copies (a Pillow RGB image takes 4 bytes a pixel)."""
+    import pypdfium2 as pdfium
+
+    page = pdf[n - 1]
+    try:
+        bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True,
+                             force_bitmap_format=pdfium.raw.FPDFBitmap_BGR)
+    finally:
+        page.close()
+    arr = bitmap.to_numpy()  # a view of the bitmap's own (Python-owned) buffer, valid after close
+    if arr.ndim != 3 or arr.shape[2] != 3 or not arr.flags.c_contiguous:
+        arr = np.ascontiguousarray(arr.reshape(arr.shape[0], arr.shape[1], -1)[:, :, :3])
+    bitmap.close()
+    return arr
 
 
 def pdf_page_count(path: str | Path) -> int:
@@ -354,6 +479,6 @@ def extract_scanned_pdf(path: str | Path, pages: Iterable[int] | int | None = No
     if len(wanted) > MAX_PDF_PAGES:
         doc_warnings.append(f"Only the first {MAX_PDF_PAGES} of {len(wanted)} pages were read by OCR.")
         wanted = wanted[:MAX_PDF_PAGES]
-    doc = _document(path, "pdf-ocr", _render_pdf_pages(path, wanted, dpi), total)
+    doc = _document(path, "pdf-ocr", _pdf_page_loaders(path, wanted, dpi), total)
     doc.warnings[:0] = doc_warnings
     return doc

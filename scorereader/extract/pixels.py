@@ -27,7 +27,7 @@ from PIL import Image
 
 from scorereader.ir import Bar, Box
 
-__all__ = ["find_bars", "paper_stats", "luma_of"]
+__all__ = ["find_bars", "paper_stats", "luma_of", "array_of"]
 
 
 def _as_rgb(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -43,15 +43,47 @@ def _as_rgb(image: Image.Image | np.ndarray) -> np.ndarray:
     return np.asarray(image, dtype=np.uint8)
 
 
+#: Rows converted per Pillow call in `luma_of`: Pillow holds RGB at 4 bytes a pixel, so a whole
+#: 300-dpi page would cost a 34 MB temporary; bands of this many rows keep it to a few MB.
+_BAND_ROWS = 256
+
+
 def luma_of(rgb: np.ndarray) -> np.ndarray:
-    """Luma (ITU-R 601-2 weights) as uint8, via Pillow's C conversion (5× faster than numpy)."""
-    return np.asarray(Image.fromarray(np.ascontiguousarray(rgb), "RGB").convert("L"))
+    """Luma (ITU-R 601-2 weights) as uint8, via Pillow's C conversion (5× faster than numpy),
+    in bands of rows so no full-size Pillow copy of the image is ever made."""
+    h, w = rgb.shape[:2]
+    if h <= _BAND_ROWS:
+        return np.asarray(Image.fromarray(np.ascontiguousarray(rgb), "RGB").convert("L"))
+    out = np.empty((h, w), dtype=np.uint8)
+    for y in range(0, h, _BAND_ROWS):
+        band = Image.fromarray(np.ascontiguousarray(rgb[y:y + _BAND_ROWS]), "RGB").convert("L")
+        out[y:y + _BAND_ROWS] = np.asarray(band)
+    return out
+
+
+def array_of(im: Image.Image) -> np.ndarray:
+    """A Pillow image as a (writable) uint8 array, a band of rows at a time: `np.asarray(im)`
+    goes through `im.tobytes()`, which briefly holds the pixels twice over (chunks + joined)."""
+    w, h = im.size
+    if h <= 2 * _BAND_ROWS:
+        return np.array(im, dtype=np.uint8)
+    bands = len(im.getbands())
+    out = np.empty((h, w, bands) if bands > 1 else (h, w), dtype=np.uint8)
+    for y in range(0, h, _BAND_ROWS):
+        out[y:y + _BAND_ROWS] = np.asarray(im.crop((0, y, w, min(h, y + _BAND_ROWS))))
+    return out
 
 
 def _sat_of(rgb: np.ndarray) -> np.ndarray:
-    """max(R,G,B) − min(R,G,B) as uint8 (channel-wise maximum: reducing over axis 2 is 15× slower)."""
+    """max(R,G,B) − min(R,G,B) as uint8 (channel-wise maximum: reducing over axis 2 is 15× slower);
+    two image-sized uint8 buffers, computed in place."""
     r, g, b = rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2]
-    return np.maximum(np.maximum(r, g), b) - np.minimum(np.minimum(r, g), b)
+    hi = np.maximum(r, g)
+    np.maximum(hi, b, out=hi)
+    lo = np.minimum(r, g)
+    np.minimum(lo, b, out=lo)
+    np.subtract(hi, lo, out=hi)
+    return hi
 
 
 def paper_stats(luma: np.ndarray, sat: np.ndarray | None = None) -> tuple[float, float, float]:
@@ -80,23 +112,47 @@ def _t(v: float) -> int:
     return int(min(255, max(0, round(v))))
 
 
-def _close_gaps(mask: np.ndarray, gap: int = 2) -> np.ndarray:
-    """Fill horizontal holes up to `gap` pixels wide (JPEG noise, anti-aliasing seams)."""
-    out = mask.copy()
-    for g in range(1, gap + 1):
-        bridge = mask[:, : -g - 1] & mask[:, g + 1:]
-        for k in range(1, g + 1):
-            out[:, k: k + bridge.shape[1]] |= bridge
+def _either(luma: np.ndarray, dark: int, sat: np.ndarray, colour: int) -> np.ndarray:
+    """(luma < dark) | (sat > colour) with one temporary."""
+    out = np.less(luma, dark)
+    out |= np.greater(sat, colour)
     return out
 
 
-def _long_runs(mask: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, starts, ends (exclusive) of horizontal runs at least min_len long, row-major order."""
+def _close_gaps(mask: np.ndarray, gap: int = 2) -> np.ndarray:
+    """Fill horizontal holes up to `gap` pixels wide (JPEG noise, anti-aliasing seams)."""
+    out = mask.copy()
+    _bridge_into(mask, out, gap)
+    return out
+
+
+def _bridge_into(mask: np.ndarray, out: np.ndarray, gap: int, buf: np.ndarray | None = None) -> None:
+    """OR into `out` (mask-shaped) every horizontal hole of `mask` up to `gap` pixels wide."""
+    w = mask.shape[1]
+    for g in range(1, gap + 1):
+        n = w - g - 1
+        if n <= 0:
+            break
+        bridge = np.logical_and(mask[:, :n], mask[:, g + 1:],
+                                out=None if buf is None else buf[:, :n])
+        for k in range(1, g + 1):
+            out[:, k: k + n] |= bridge
+
+
+def _long_runs(mask: np.ndarray, min_len: int, gap: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, starts, ends (exclusive) of horizontal runs at least min_len long, row-major order,
+    after closing holes up to `gap` pixels wide (as `_close_gaps`). Two mask-sized temporaries."""
     h, w = mask.shape
     padded = np.zeros((h, w + 2), dtype=bool)
     padded[:, 1:-1] = mask
+    buf = np.empty((h, w + 1), dtype=bool)
+    if gap:
+        _bridge_into(mask, padded[:, 1:-1], gap, buf)
     # every row starts and ends outside a run, so its transitions alternate start, end, start, ...
-    tr, tc = np.nonzero(padded[:, 1:] != padded[:, :-1])
+    np.not_equal(padded[:, 1:], padded[:, :-1], out=buf)
+    del padded
+    tr, tc = np.nonzero(buf)
+    del buf
     sr, sc, ec = tr[0::2], tc[0::2], tc[1::2]
     keep = (ec - sc) >= min_len
     return sr[keep], sc[keep], ec[keep]
@@ -257,8 +313,9 @@ def find_bars(
     sat = _sat_of(rgb)
     paper, sigma, psat = paper_stats(luma, sat)
     d_np = max(8.0, 3.5 * sigma)
-    nonpaper = (luma < _t(paper - d_np)) | (sat > _t(psat + max(18.0, 3.5 * sigma)))
-    ink = (luma < _t(paper - 70)) | (sat > _t(psat + 45))
+    nonpaper = _either(luma, _t(paper - d_np), sat, _t(psat + max(18.0, 3.5 * sigma)))
+    ink = _either(luma, _t(paper - 70), sat, _t(psat + 45))
+    del sat
 
     hmin = min_height if min_height is not None else max(4.0, 0.0035 * max(H, W))
     hmax = max_height if max_height is not None else max(hmin + 1, 0.06 * max(H, W))
@@ -268,14 +325,14 @@ def find_bars(
     taken: list[Box] = []
     short: list[tuple[Box, np.ndarray]] = []  # flat boxes too short to be sure of alone
     thin: list[tuple[int, int, int, int]] = []  # rules: maybe the borders of an empty track
-    all_runs = _long_runs(_close_gaps(nonpaper), max(8, min_len // 2))
+    all_runs = _long_runs(nonpaper, max(8, min_len // 2), gap=2)
     long_np = (all_runs[2] - all_runs[1]) >= min_len
     passes = (
         (nonpaper, (all_runs[0][long_np], all_runs[1][long_np], all_runs[2][long_np]), False),
         (ink, None, True),
     )
     for mask, runs, lone_only in passes:
-        rows, starts, ends = runs if runs is not None else _long_runs(_close_gaps(mask), min_len)
+        rows, starts, ends = runs if runs is not None else _long_runs(mask, min_len, gap=2)
         for g in _group_runs(rows, starts, ends):
             x0, top, x1, bottom = _box_of(g)
             h, w = bottom - top, x1 - x0
