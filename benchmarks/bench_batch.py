@@ -20,7 +20,6 @@ import argparse
 import copy
 import json
 import os
-import random
 import resource
 import shutil
 import subprocess
@@ -118,7 +117,7 @@ def main() -> None:
             results.append(run(tmp, j, args.timeout))
         base = results[0]["wall"]
         print()
-        print(f"| --jobs | files | wall (s) | files/s | speed-up | peak RSS per worker (MB) | largest process (MB) | failed |")
+        print("| --jobs | files | wall (s) | files/s | speed-up | peak RSS per worker (MB) | largest process (MB) | failed |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in results:
             print(f"| {r['jobs']} | {r['files']} | {r['wall']:.1f} | {r['files'] / r['wall']:.2f} | "

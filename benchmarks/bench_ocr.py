@@ -28,6 +28,7 @@ from scorereader.extract.images import load_image  # noqa: E402
 from scorereader.extract.pixels import find_bars  # noqa: E402
 from scorereader.extract.preprocess import prepare  # noqa: E402
 
+TESSERACT_CONFIG = "--psm 3 --dpi 300"  # what scorereader.extract.ocr runs first
 DEFAULT = ROOT / "fixtures" / "images" / "sc300-fail-wrapped-screenshot1x.png"
 
 
@@ -48,11 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     path = Path(args.image)
 
-    # the exact image our path gives Tesseract
+    gray = ocr.tesseract_input(path)  # the exact image our path gives Tesseract
     prep = prepare(load_image(path))
-    ocr._blank_bars(prep, find_bars(prep.rgb, deskew=False))
-    gray = prep.ocr
-    config = "--psm 3 --dpi 300"
+    config = TESSERACT_CONFIG
 
     ours, ours_all = median_time(lambda: ocr.extract_image(path), args.runs)
     bare, bare_all = median_time(

@@ -13,11 +13,9 @@ import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -54,13 +52,10 @@ class Row:
 
 
 def median(fn, runs: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    """Median of `runs` timings after one warm-up (bench_ocr's timer)."""
+    from bench_ocr import median_time
+
+    return median_time(fn, runs)[0]
 
 
 def proc(cmd: list[str]) -> None:
@@ -92,6 +87,7 @@ def bench_text(runs: int) -> list[Row]:
 
 def bench_ocr(runs: int) -> list[Row]:
     import pytesseract
+    from bench_ocr import TESSERACT_CONFIG
 
     from scorereader.extract import ocr
     from scorereader.pipeline import parse_file
@@ -101,9 +97,8 @@ def bench_ocr(runs: int) -> list[Row]:
         if not path.exists():
             continue
         image = ocr.tesseract_input(path)  # the very image our path hands Tesseract
-        config = ocr.TESSERACT_CONFIG
         ours = median(lambda: parse_file(path), runs)
-        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=config), runs)
+        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=TESSERACT_CONFIG), runs)
         rows.append(Row(label, ours, bare, 1.2, note="parse_file vs bare image_to_data on the same image"))
     return rows
 

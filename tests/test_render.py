@@ -80,7 +80,6 @@ def test_pdf_specific_dates_and_patterns(rendered):
 
 
 def test_summary_comes_first_and_fits_one_page(rendered):
-    from scorereader.render.pdf import render_pdf
 
     p, data, _, pages = rendered["four_weak"]
     with pdfplumber.open(io.BytesIO(data)) as pdf:

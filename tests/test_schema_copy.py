@@ -1,5 +1,4 @@
 """The vendored schemas must be the SPEC's own (checked when ../shared is beside the checkout)."""
-from pathlib import Path
 
 import pytest
 

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
-from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from scorereader.errors import InputTooLarge, InputUnreadable
 

@@ -313,6 +313,29 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
     return page, read, prep
 
 
+def tesseract_input(path: str | Path) -> Image.Image:
+    """The first page exactly as our path hands it to Tesseract (prepared, bars painted out).
+
+    For benchmarks: bare Tesseract must be timed on the same image, not on the raw file.
+    """
+    from scorereader.extract.pixels import _as_rgb
+
+    path = Path(path)
+    if _images.sniff_type(path) == "pdf":
+        loaders = _pdf_page_loaders(path, [1], PDF_DPI)
+        try:
+            rgb = next(loaders)[1]()
+        finally:
+            loaders.close()
+    else:
+        rgb = _as_rgb(_images.load_image(path))
+    prep = prepare(rgb)
+    bars = _find_bars(prep.rgb, deskew=False)
+    _release_frame(prep)
+    _blank_bars(prep, bars)
+    return prep.ocr
+
+
 def _release_frame(prep: Prepared) -> np.ndarray:
     """Swap `prep.rgb` for its reduced explain copy (the page size stays known)."""
     frame = _explain_frame(prep.rgb)

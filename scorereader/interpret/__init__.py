@@ -1,0 +1,40 @@
+"""IR → what the report says (a `Reading`): header fields by label and geometry, skill-area rows.
+
+One interpreter for every source. It knows report *wording* (rules/report.toml) but nothing about
+exams; matching names to the catalog and deriving bands happens in `normalize`.
+"""
+from __future__ import annotations
+
+from .. import parsers
+from ..ir import Document
+from ..layout import Line, page_lines
+from ..rules import norm, report_wording
+from .fields import read_fields, split_inline_labels
+from .reading import LOW_CONFIDENCE, Evidence, Reading, Row
+from .rows import bar_rows, excluded_regions, text_rows
+from .tagging import tag_segments
+
+__all__ = ["interpret", "Reading", "Row", "Evidence", "LOW_CONFIDENCE"]
+
+
+def interpret(doc: Document) -> Reading:
+    w = report_wording()
+    r = Reading(warnings=list(doc.warnings))
+    lines: list[Line] = []
+    for page in doc.pages:
+        lines.extend(page_lines(page))
+    split_inline_labels(lines, w)
+    tag_segments(lines, w, len(doc.pages), {p.number: p.height for p in doc.pages})
+    full_text = "\n".join(ln.text for ln in lines)
+    r.practice = any(m in norm(full_text) for m in w.practice_markers)
+    read_fields(lines, w, r)
+    if r.exam_code is None:
+        codes = parsers.find_exam_codes(full_text)
+        r.exam_code = codes[0] if codes else None
+    regions = excluded_regions(lines)
+    from_bars = bar_rows(doc, lines, w, regions, r)
+    bar_pages = {e.page for row in from_bars for e in row.evidence}
+    r.rows = from_bars + text_rows(lines, w, regions, bar_pages)
+    for row in r.rows:
+        r.evidence.extend(row.evidence)
+    return r
