@@ -309,3 +309,23 @@ def test_plan_command_usage_errors(fake_reports, capsys):
     code, _, err = _run(["plan", str(fake_reports / "one.pdf"), str(fake_reports / "pass.pdf"),
                          "-o", str(target)], capsys)
     assert code == 2 and "directory" in err
+
+
+def test_a_retake_wait_already_over_says_book_now(tmp_path):
+    """The exam was months ago: the earliest retake date is history, so the plan says so."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pdfplumber
+
+    src = Path(__file__).resolve().parent.parent / "fixtures" / "text" / "az104-fail-classic.pdf"
+    texts = {}
+    for start in ("2026-05-13", "2026-11-30"):  # the exam was on 2026-05-12
+        out = tmp_path / start
+        subprocess.run([sys.executable, "-m", "scorereader", "plan", str(src), "-o", f"{out}/", "--start", start],
+                       check=True, capture_output=True)
+        with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
+            texts[start] = " ".join((pdf.pages[0].extract_text() or "").split())
+    assert "book now" not in texts["2026-05-13"]
+    assert "book now" in texts["2026-11-30"] and "13 May 2026" in texts["2026-11-30"]
