@@ -25,7 +25,6 @@ class Parsed:
 
 
 def extract(path: str, kind: str, ocr: str = "auto") -> Document:
-    sha = sha256_of(path)
     if kind != "pdf":
         if ocr == "never":
             raise UsageError(f"{path} is an image; it can only be read with OCR (drop --ocr never)")
@@ -46,7 +45,7 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
             _check_page_sizes(path, pdf.pages[:n], MAX_OCR_PAGE_POINTS,
                               "without a text layer and too large to render for OCR")
             return extract_scanned_pdf(path, n)
-        doc = extract_pdf_text(path, sha, pdf)
+        doc = extract_pdf_text(path, sha256_of(path), pdf)
         _charts_from_images(doc, pdf)
         return doc
     finally:

@@ -17,7 +17,6 @@ Coordinates: words and bars are in the pixels of the *page frame* of `preprocess
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from PIL import Image
 
+from scorereader.detect import sha256_of
 from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
 from scorereader.extract import images as _images
 from scorereader.extract.pixels import array_of
@@ -364,14 +364,6 @@ def ocr_words(image: Image.Image | np.ndarray, *, psm: int | None = None) -> lis
 
 # --------------------------------------------------------------------------- documents
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _page_warning(read: _Read, number: int, multi: bool) -> str | None:
     where = f"Page {number}" if multi else "The image"
     if not read.words:
@@ -385,7 +377,7 @@ def _page_warning(read: _Read, number: int, multi: bool) -> str | None:
 def _document(path: Path, method: str, page_loaders: Iterable[tuple[int, Callable[[], np.ndarray]]],
               page_count: int) -> Document:
     _binary()  # fail early, with the install hint, before any work
-    doc = Document(path=str(path), sha256=_sha256(path), method=method, page_count=page_count)
+    doc = Document(path=str(path), sha256=sha256_of(path), method=method, page_count=page_count)
     multi = page_count > 1
     for number, load in page_loaders:
         # one page at a time: each page image is gone before the next is decoded or rendered
