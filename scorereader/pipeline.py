@@ -31,6 +31,7 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
         from .extract.ocr import extract_image
 
         return extract_image(path)
+    from .extract.embedded import read_embedded_charts
     from .extract.pdf_text import extract_pdf_text, has_text_layer, open_pdf
 
     pdf = open_pdf(path)
@@ -46,7 +47,7 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
                               "without a text layer and too large to render for OCR")
             return extract_scanned_pdf(path, n)
         doc = extract_pdf_text(path, sha256_of(path), pdf)
-        _charts_from_images(doc, pdf)
+        read_embedded_charts(doc, pdf)  # charts drawn as pictures: bars (and labels) from pixels
         return doc
     finally:
         pdf.close()
@@ -59,15 +60,6 @@ def _check_page_sizes(path: str, pages, limit: float, why: str) -> None:  # noqa
         if max(w, h) > limit:
             raise InputTooLarge(f"{path}: page {page.page_number} is {w / 72:.0f} × {h / 72:.0f} inches, "
                                 f"{why}; the limit is {limit / 72:.0f} inches.")
-
-
-def _charts_from_images(doc: Document, pdf) -> None:
-    """Text-layer pages whose skill chart is an embedded picture: bars (and labels) from its pixels."""
-    try:
-        from .extract.embedded import read_embedded_charts
-    except ImportError:
-        return
-    read_embedded_charts(doc, pdf)
 
 
 def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "auto") -> Parsed:

@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 from PIL import Image
 
+from scorereader import limits as _limits
 from scorereader.detect import sha256_of
 from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
 from scorereader.extract import images as _images
@@ -45,7 +46,7 @@ TIMEOUT = float(os.environ.get("SCOREREADER_OCR_TIMEOUT", 180))
 #: Rendering resolution for scanned PDF pages.
 PDF_DPI = 300
 #: Pages OCR'd from one scanned PDF at most.
-MAX_PDF_PAGES = 30
+MAX_PDF_PAGES = _limits.MAX_PAGES_READ  # the project-wide page limit (scorereader.limits)
 #: Below this mean word confidence a page gets a warning.
 LOW_CONFIDENCE = 60.0
 

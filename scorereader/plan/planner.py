@@ -33,10 +33,8 @@ class PlanOptions:
 def _default_catalog(code: str | None) -> Any:
     if not code:
         return None
-    try:
-        from ..catalog import get_exam  # written alongside; absent in a partial tree
-    except ImportError:
-        return None
+    from ..catalog import get_exam
+
     try:
         return get_exam(code)
     except Exception:  # noqa: BLE001 - a broken catalog file must not stop the plan
