@@ -22,7 +22,7 @@ from typing import Any
 from scorereader.errors import ScoreReaderError
 
 __all__ = [
-    "CatalogError", "DomainSpec", "Outline", "Exam", "DomainMatch",
+    "CatalogError", "DomainSpec", "Outline", "Exam", "DomainMatch", "Source",
     "get_exam", "all_exams", "find_exam_by_title", "match_domains", "normalize_code", "normalize_name",
 ]
 
@@ -68,6 +68,9 @@ class Outline:
     domains: tuple[DomainSpec, ...] = field(repr=False)
     certainty: str
     source: str
+    # Exam-specific advice for the planner's score patterns, keyed by pattern id ("security_blind_spot"):
+    # what to study for that pattern *on this outline*, so advice never names skills the exam lacks.
+    advice: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def domain(self, name: str) -> DomainSpec | None:
         """Exact lookup by name or alias, ignoring case, dashes, '&' and spacing (no fuzz)."""
@@ -90,6 +93,13 @@ class Exam:
     max_score: int
     outlines: tuple[Outline, ...] = field(repr=False)
     other_titles: tuple[str, ...] = field(default=(), compare=False)  # certification names etc.
+    # The certification that must be held first (AZ-400 needs AZ-104 or AZ-204), unlike `foundation`,
+    # which is only advice for a candidate weak everywhere.
+    prerequisite: str | None = None
+    # This exam's area key → the successor's area key, where the successor's outline covers it: the
+    # plan carries a retired exam's bands over to the exam the candidate will sit.
+    successor_areas: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    sources: tuple[Source, ...] = field(default=(), repr=False, compare=False)
 
     def outline_on(self, day: dt.date | None) -> Outline:
         """The outline in force on `day`; newest when unknown, earliest when `day` predates all."""
@@ -103,6 +113,14 @@ class Exam:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a fact in an exam file comes from, and when it was read (pages change)."""
+    url: str
+    title: str
+    read: dt.date
+
+
+@dataclass(frozen=True)
 class DomainMatch:
     printed: str
     spec: DomainSpec | None
@@ -111,11 +129,15 @@ class DomainMatch:
 
 # --------------------------------------------------------------------------- codes and loading
 
-_CODE_RE = re.compile(r"^\s*([A-Za-z]{2})\s*[-–—_ ]?\s*([0-9OoIl]{3})\s*$")
+_CODE_RE = re.compile(r"^\s*([A-Za-z]{2,3}|70)\s*[-–—_ ]?\s*([0-9OoIl]{3})\s*$")
 
 
 def normalize_code(code: str) -> str | None:
-    """'az104', 'AZ 104', 'AZ–104', 'az-1O4' → 'AZ-104'; None if it is not shaped like a code."""
+    """'az104', 'AZ 104', 'AZ–104', 'az-1O4' → 'AZ-104'; '70-480' stays; None if not shaped like a code.
+
+    Retired exams of the 70- series are printed on reports as the bare number ('480'); recognising
+    that form is the interpreter's job, which passes '70-480' here.
+    """
     m = _CODE_RE.match(code or "")
     if not m:
         return None
@@ -171,7 +193,46 @@ def _opt_date(value: Any, what: str) -> dt.date | None:
     raise CatalogError(f"{what} must be a TOML date (YYYY-MM-DD)")
 
 
+EXAM_KEYS = frozenset({
+    "code", "title", "level", "foundation", "prerequisite", "retired", "successor", "successor_areas",
+    "passing_score", "max_score", "other_titles", "sources", "areas", "outlines",
+})
+OUTLINE_KEYS = frozenset({"effective", "certainty", "source", "domains", "advice"})
+SOURCE_KEYS = frozenset({"url", "title", "read"})
+
+
+def _only_keys(raw: dict[str, Any], allowed: frozenset[str], where: str) -> None:
+    """An unknown key is a typo that would silently drop data: fail loudly instead."""
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise CatalogError(f"{where}: unknown key(s) {', '.join(unknown)}")
+
+
+def _str_map(value: Any, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in value.items()):
+        raise CatalogError(f"{what} must be a table of non-empty strings")
+    return {k: v.strip() for k, v in value.items()}
+
+
+def _build_sources(value: Any) -> tuple[Source, ...]:
+    if not isinstance(value, list):
+        raise CatalogError("sources must be an array of {url, title, read} tables")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise CatalogError(f"sources[{i}] must be a table")
+        _only_keys(item, SOURCE_KEYS, f"sources[{i}]")
+        read = _opt_date(item["read"], f"sources[{i}].read")
+        url = str(item["url"]).strip()
+        if read is None or not url:
+            raise CatalogError(f"sources[{i}] needs a url and the date it was read")
+        out.append(Source(url=url, title=str(item.get("title", "")).strip(), read=read))
+    return tuple(out)
+
+
 def _build_exam(raw: dict[str, Any]) -> Exam:
+    _only_keys(raw, EXAM_KEYS, "top level")
     code = normalize_code(str(raw["code"]))
     if code is None or code != raw["code"]:
         raise CatalogError(f"code {raw['code']!r} must look like 'AZ-104'")
@@ -202,6 +263,12 @@ def _build_exam(raw: dict[str, Any]) -> Exam:
     unused = set(areas) - set(names_by_key)
     if unused:
         raise CatalogError(f"[areas] {sorted(unused)} are not used by any outline")
+    successor_areas = _str_map(raw.get("successor_areas", {}), "successor_areas")
+    if successor_areas and not raw.get("successor"):
+        raise CatalogError("successor_areas needs a successor")
+    stray = set(successor_areas) - set(names_by_key)
+    if stray:
+        raise CatalogError(f"successor_areas maps unknown area key(s) {sorted(stray)}")
     passing, maximum = int(raw.get("passing_score", 700)), int(raw.get("max_score", 1000))
     if not 0 < passing <= maximum:
         raise CatalogError("passing_score must be between 1 and max_score")
@@ -216,6 +283,9 @@ def _build_exam(raw: dict[str, Any]) -> Exam:
         max_score=maximum,
         outlines=outlines,
         other_titles=_strs(raw.get("other_titles", []), "other_titles"),
+        prerequisite=normalize_code(raw["prerequisite"]) if raw.get("prerequisite") else None,
+        successor_areas=successor_areas,
+        sources=_build_sources(raw.get("sources", [])),
     )
 
 
@@ -225,6 +295,7 @@ def _build_outline(raw: dict[str, Any], areas: dict[str, dict[str, Any]],
     if effective is None:
         raise CatalogError("every outline needs an effective date")
     where = f"outline {effective}"
+    _only_keys(raw, OUTLINE_KEYS, where)
     if raw["certainty"] not in CERTAINTIES:
         raise CatalogError(f"{where}: certainty must be one of {', '.join(CERTAINTIES)}")
     domains = tuple(_build_domain(d, areas.get(d["key"], {}), names_by_key, where) for d in raw["domains"])
@@ -238,7 +309,8 @@ def _build_outline(raw: dict[str, Any], areas: dict[str, dict[str, Any]],
         for n in {normalize_name(x) for x in (d.name, *d.aliases)}:
             if owner.setdefault(n, d.key) != d.key:
                 raise CatalogError(f"{where}: {n!r} names both {owner[n]!r} and {d.key!r}")
-    return Outline(effective=effective, domains=domains, certainty=raw["certainty"], source=str(raw["source"]))
+    return Outline(effective=effective, domains=domains, certainty=raw["certainty"], source=str(raw["source"]),
+                   advice=_str_map(raw.get("advice", {}), f"{where}: advice"))
 
 
 def _build_domain(raw: dict[str, Any], area: dict[str, Any], names_by_key: dict[str, list[str]],
