@@ -7,6 +7,9 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 BANDS = ("needs_improvement", "near_baseline", "above_baseline")
+# What the report's "How Your Performance Compares to Those Who Have Taken this Exam" table says
+# for an area (Opportunity for Improvement | Comparable | Strength).
+COMPARISONS = ("opportunity", "comparable", "strength")
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Domain:
     performance: float | None
     band: str
     band_source: str  # printed | derived
+    comparison: str | None = None  # one of COMPARISONS, or None when the report has no such table
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +54,7 @@ class Domain:
             "performance": None if self.performance is None else round(self.performance, 3),
             "band": self.band,
             "band_source": self.band_source,
+            "comparison": self.comparison,
         }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 SCALARS = ("schema_version", "report_type", "vendor", "exam", "candidate", "exam_date",
            "score", "passing_score", "max_score", "passed")
-DOMAIN_EXACT = ("name", "printed_name", "weight_min", "weight_max", "band", "band_source")
+DOMAIN_EXACT = ("name", "printed_name", "weight_min", "weight_max", "band", "band_source", "comparison")
 
 
 def compare_report(actual: dict, expected: dict, perf_tol: float, *, exact_names: bool = True,
