@@ -19,12 +19,14 @@ COMMANDS = {
     "plan": "scorereader.commands.plan:plan",
     "batch": "scorereader.commands.batch:batch",
     "exams": "scorereader.commands.exams:exams",
+    "install-launcher": "scorereader.commands.install_launcher:install_launcher",
 }
 HELP = {
     "parse": "Read score reports and print the model (table, or JSON Lines with --json).",
     "plan": "Write a dated, printable retake plan PDF for each report.",
     "batch": "Plan every report in a folder, with a cohort summary.",
     "exams": "List the exam catalog.",
+    "install-launcher": "Install a desktop drop target (Linux), Send to entry (Windows) or droplet (macOS).",
 }
 
 
@@ -85,6 +87,7 @@ def fail(err: BaseException, debug: bool) -> int:
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or os.environ.get("SCOREREADER_DEBUG") == "1"
+    failed: tuple[BaseException, str] | None = None
     try:
         rc = cli.main(args=args, prog_name="scorereader", standalone_mode=False)
     except click.exceptions.Abort:
@@ -92,9 +95,14 @@ def main(argv: list[str] | None = None) -> None:
         rc = 130
     except click.ClickException as err:
         err.show()
-        rc = int(ExitCode.usage)
+        rc, failed = int(ExitCode.usage), (err, err.format_message())
     except ScoreReaderError as err:
-        rc = fail(err, debug)
+        rc, failed = fail(err, debug), (err, str(err))
     except Exception as err:  # noqa: BLE001 - the one place that turns bugs into exit code 1
-        rc = fail(err, debug)
+        rc, failed = fail(err, debug), (err, f"{type(err).__name__}: {err}")
+    if failed and "--gui" in args:  # started from a launcher: the message must reach the person
+        from .desktop.gui import gui_requested, report_uncaught
+
+        if gui_requested(args):
+            report_uncaught(failed[0], failed[1], rc)
     sys.exit(rc if isinstance(rc, int) else 0)

@@ -69,12 +69,16 @@ def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (i
 @click.option("--json", "as_json", is_flag=True, help="Print the plan model, one JSON object per line.")
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Templates that override the packaged ones (same file names).")
+@click.option("--open", "open_after", is_flag=True, help="Open each plan in the default viewer once written.")
+@click.option("--gui", is_flag=True,
+              help="Started from a launcher: also show errors as a notification and in <file>.scorereader-error.txt.")
 @baseline_option
 @ocr_option
 @click.pass_context
 def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: int | None,
          hours_per_week: float, start, attempt: int | None, paper: str, want_html: bool, want_ics: bool,  # noqa: ANN001
-         as_json: bool, template_dir: str | None, baseline: float | None, ocr: str) -> None:
+         as_json: bool, template_dir: str | None, baseline: float | None, ocr: str, open_after: bool,
+         gui: bool) -> None:
     """Write <stem>.retake-plan.pdf for each score report."""
     from ..pipeline import read_report
     from ..plan import PlanOptions, build_plan
@@ -120,6 +124,14 @@ def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: 
             sys.stdout.flush()
         for line in [f"{path} → {', '.join(str(w) for w in written)}", *summary_lines(result)]:
             click.echo(line, err=as_json)
+        if open_after:
+            from ..desktop.opener import open_plan
 
+            open_plan(pdf_path, gui=gui)
+
+    if gui:
+        from ..desktop.gui import reporting_errors
+
+        work = reporting_errors(work)
     _, code = for_each_file(files, work, debug)
     ctx.exit(code)
