@@ -16,13 +16,20 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # System parts: the Tesseract binary (OCR), Pango (WeasyPrint) and HarfBuzz-subset (fast font
-# subsetting in WeasyPrint). Installed with apt-get when missing and we are root; else we say how.
-APT_PKGS := tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# subsetting in WeasyPrint); for the desktop launcher's tests, desktop-file-utils
+# (desktop-file-validate, update-desktop-database) and libglib2.0-bin (`gio launch`, GLib's own
+# launcher), checked on Linux only. Installed with apt-get when missing and we are root; else we say how.
+APT_PKGS := tesseract-ocr tesseract-ocr-eng libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+            desktop-file-utils libglib2.0-bin
 sysdeps:
 	@missing=""; \
 	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing harfbuzz-subset"; \
 	ldconfig -p 2>/dev/null | grep -q libpangoft2 || missing="$$missing pango"; \
+	if [ "$$(uname -s)" = Linux ]; then \
+	  command -v desktop-file-validate >/dev/null 2>&1 || missing="$$missing desktop-file-utils"; \
+	  command -v gio >/dev/null 2>&1 || missing="$$missing gio"; \
+	fi; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system packages for:$$missing (apt-get)…"; \

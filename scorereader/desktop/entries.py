@@ -64,14 +64,13 @@ def sendto_cmd(command: list[str]) -> bytes:
     """A Windows batch file for the "Send to" menu (and, dropped on, the desktop): Explorer passes
     the selected files as arguments, quoted when they contain spaces. On failure the console stays
     open (`pause`) besides the message box and error file that --gui gives."""
-    def q(arg: str) -> str:
-        return '"' + arg.replace("%", "%%") + '"' if arg != "--" else arg
+    program, *fixed = command  # the rest are our own literal options
 
     lines = [
         "@echo off",
         "rem Installed by 'scorereader install-launcher'; remove with 'scorereader install-launcher --uninstall'.",
         "chcp 65001 >nul",
-        " ".join([q(a) for a in command]) + " %*",
+        " ".join(['"' + program.replace("%", "%%") + '"', *fixed, "%*"]),
         "if errorlevel 1 pause",
         "",
     ]

@@ -37,6 +37,13 @@ def _messages() -> dict[str, dict]:
     return tomllib.loads(resources.files(__package__).joinpath("messages.toml").read_text("utf-8"))
 
 
+def _kind(code: int) -> str:
+    try:
+        return ExitCode(code).name
+    except ValueError:
+        return "internal"
+
+
 def error_file_for(source: str | Path) -> Path:
     source = Path(source).absolute()
     return source.with_name(source.name + ERROR_SUFFIX)
@@ -44,10 +51,7 @@ def error_file_for(source: str | Path) -> Path:
 
 def explain(message: str, code: int, source: str | Path | None) -> str:
     """The error text file's contents: what was wrong, what to try, and a line for a helper."""
-    try:
-        kind = ExitCode(code).name
-    except ValueError:
-        kind = "internal"
+    kind = _kind(code)
     advice = _messages().get(kind, _messages()["internal"])
     lines = [f"{HEADER}{' from this file' if source else ''}.", ""]
     if source:
@@ -78,15 +82,19 @@ def write_error_file(message: str, code: int, source: str | Path | None) -> Path
 
 
 def report_failure(message: str, code: int, source: str | Path | None) -> Path | None:
-    """Notify and write the error file; say on stderr where the file went."""
-    written = write_error_file(message, code, source)
+    """Notify, and write the error file beside the input; with no input (the launcher started
+    without a file) the file goes to the desktop only when no notification could be shown."""
     from .places import installed_icon
 
-    body = message + (f"\nDetails and what to try: {written}" if written else "")
-    notify_ok = _notify(TITLE, body, installed_icon())
+    written = write_error_file(message, code, source) if source else None
+    advice = _messages().get(_kind(code), _messages()["internal"])
+    body = f"{advice['headline']}\n{message}" + (f"\nWhat to try: {written}" if written else "")
+    shown = _notify(TITLE, body, installed_icon())
+    if not shown and not written:
+        written = write_error_file(message, code, source)
     if written:
         click.echo(f"scorereader: what went wrong and what to try is in {written}", err=True)
-    elif not notify_ok:
+    elif not shown:
         click.echo("scorereader: could not write an error file or show a notification.", err=True)
     return written
 
