@@ -50,6 +50,19 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(n, HELP[n]) for n in COMMANDS])
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """`scorereader --open FILE` is the drop target too: the first argument that is neither a
+        group option nor a command starts `plan`'s arguments (its options included)."""
+        group_options = {o for p in self.params for o in [*p.opts, *p.secondary_opts]}
+        group_options |= set(ctx.help_option_names)
+        for i, arg in enumerate(args):
+            if arg in group_options:
+                continue
+            if arg.startswith("-") and arg != "--":
+                args = [*args[:i], "plan", *args[i:]]
+            break
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and args[0] not in COMMANDS and not args[0].startswith("-"):
             args = ["plan", *args]  # the drop target

@@ -232,10 +232,12 @@ def test_without_gui_no_error_file(desk):
 
 
 def test_open_failure_is_not_an_error(desk):
-    _stub(desk["stubs"] / "xdg-open", "exit 3\n")
+    calls = desk["calls"]
+    _stub(desk["stubs"] / "xdg-open", f'dirname "$1" > "{calls}/tried"; exit 3\n')
     report = dropped(desk, REPORT)
-    proc = scorereader(desk, "plan", "--open", "--gui", str(report))
+    proc = scorereader(desk, "--open", "--gui", str(report))  # the drop-target form: no `plan`
     assert proc.returncode == 0, proc.stderr
+    assert len(recorded(desk, "xdg-open")) == 0 and (desk["calls"] / "tried").read_text().strip() == str(report.parent)
     assert "could not be opened" not in proc.stdout and "found no application for PDF files" in proc.stderr
     (note,) = recorded(desk, "notify-send")
     assert any("your plan is ready" in a for a in note)
