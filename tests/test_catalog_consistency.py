@@ -123,3 +123,18 @@ def test_checker_reports_weights_and_hands_on() -> None:
         broken = dataclasses.replace(sc900, outlines=(*sc900.outlines[:-1], dataclasses.replace(last, domains=domains)))
         catalog = [broken if e.code == "SC-900" else e for e in all_exams()]
         assert any(message in p for p in consistency_problems(catalog, TODAY))
+
+
+@pytest.mark.parametrize(("code", "absent"), [
+    # Not on these outlines (AZ-104 as of 2026-04-17 has built-in roles only; the Windows Server exams
+    # have no Key Vault or Conditional Access skills), so no lab or advice may send candidates there.
+    ("AZ-104", ("custom role", "custom rbac", "key vault", "conditional access")),
+    ("AZ-800", ("key vault", "conditional access")),
+    ("AZ-802", ("key vault", "conditional access")),
+])
+def test_current_labs_and_advice_name_only_outline_skills(code: str, absent: tuple[str, ...]) -> None:
+    outline = get_exam(code).outlines[-1]
+    texts = [lab for d in outline.domains for lab in d.labs] + list(outline.advice.values())
+    assert outline.advice, f"{code} has no per-outline advice"
+    for text in texts:
+        assert not any(word in text.lower() for word in absent), (code, text)
