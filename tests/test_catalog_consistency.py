@@ -138,3 +138,23 @@ def test_current_labs_and_advice_name_only_outline_skills(code: str, absent: tup
     assert outline.advice, f"{code} has no per-outline advice"
     for text in texts:
         assert not any(word in text.lower() for word in absent), (code, text)
+
+
+@pytest.mark.parametrize(("code", "printed", "year", "keys"), [
+    ("AZ-700", ["Design, implement, and manage hybrid networking", "Design and implement core networking infrastructure",
+                "Design and implement routing", "Secure and monitor networks",
+                "Design and implement Private access to Azure Services"], 2021,
+     ["connectivity", "core", "app_delivery", "security", "private_access"]),
+    ("AZ-400", ["Configure processes and communications", "Design and implement source control",
+                "Design and implement build and release pipelines"], 2022,
+     ["processes", "source_control", "pipelines"]),
+    ("AI-102", ["Implement content moderation solutions (10–15%)", "Implement natural language processing solutions (30–35%)"], 2024,
+     ["moderation", "nlp"]),
+])
+def test_older_outline_versions_are_matched(code: str, printed: list[str], year: int, keys: list[str]) -> None:
+    """Reports printed before an outline change land on the older version (and its weights)."""
+    from scorereader.catalog import match_domains
+
+    outline, matches = match_domains(get_exam(code), None, printed)
+    assert outline is not None and outline.effective.year == year
+    assert [m.spec.key for m in matches] == keys
