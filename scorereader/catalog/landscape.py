@@ -86,7 +86,8 @@ def _exam_problems(exam: Exam, by_code: dict[str, Exam], today: dt.date,
             ref = by_code.get(getattr(exam, field_name) or "")
             if ref is not None and ref.retired is not None and ref.retired < today:
                 out.append(f"{field_name} {ref.code} retired on {ref.retired}; point at its successor")
-    if exam.level == "expert" and exam.foundation in by_code and by_code[exam.foundation].level == "fundamentals":
+    if (current and exam.level == "expert" and exam.foundation in by_code
+            and by_code[exam.foundation].level == "fundamentals"):
         out.append(f"an expert exam's foundation should be the associate exam it builds on, not {exam.foundation}")
     successor = by_code.get(exam.successor or "")
     if successor is not None:
