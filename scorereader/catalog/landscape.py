@@ -21,7 +21,8 @@ __all__ = ["ExamStatus", "status_of", "consistency_problems", "pattern_ids"]
 RULES_FILE = Path(__file__).resolve().parent.parent / "rules" / "plan.toml"
 # Fundamentals areas worded like this are knowledge, not configuration: never flagged hands-on
 # (a hands-on flag makes the planner's patterns prescribe labs to SC-900 candidates).
-_THEORY_RE = re.compile(r"^(describe|identify|understand|define|explain)\b", re.IGNORECASE)
+# "Understand …" is left out on purpose: GitHub fundamentals use it for areas that are practised hands-on.
+_THEORY_RE = re.compile(r"^(describe|identify|define)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
