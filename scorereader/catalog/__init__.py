@@ -520,15 +520,16 @@ def find_exam_by_title(text: str) -> Exam | None:
     want = normalize_name(text)
     if len(want) < 8:
         return None
-    best: tuple[float, int, Exam] | None = None
+    best: tuple[tuple[float, int, dt.date], Exam] | None = None
     for exam in all_exams():
         for title in (exam.title, *exam.other_titles):
             t = normalize_name(title)
             score = fuzz.ratio(want, t)
             if len(want) > len(t):   # the title inside a longer line, e.g. "Exam AZ-104: Microsoft ..."
                 score = max(score, fuzz.partial_ratio(t, want) - 2)
-            cand = (score, len(t), exam)
-            if best is None or cand[:2] > best[:2]:
-                best = cand
-    return best[2] if best and best[0] >= 88 else None
+            # Successors often keep the title (AZ-103 → AZ-104): on a tie the exam retired last wins.
+            rank = (score, len(t), exam.retired or dt.date.max)
+            if best is None or rank > best[0]:
+                best = (rank, exam)
+    return best[1] if best and best[0][0] >= 88 else None
 
