@@ -253,7 +253,7 @@ def _changes_on(exam: Any, start: dt.date, day: dt.date) -> bool:
 def _plan(report: Report, options: PlanOptions, exam: Any, start: dt.date, day: dt.date,
           rules: dict[str, Any], lookup: Callable, listing: Callable, step: float) -> Plan:
     # 1. target
-    target = resolve_target(report, exam, day, lookup, rules)
+    target = resolve_target(report, exam, day, lookup, rules, today=start)
     rows = target.rows
     warnings = list(target.warnings)
     notices = list(target.notices)

@@ -161,8 +161,11 @@ def _successor(exam: Any, day: dt.date, lookup: Lookup) -> tuple[str | None, Any
     return code, found
 
 
-def resolve_target(report: Report, exam: Any, day: dt.date, lookup: Lookup, rules: dict[str, Any]) -> Target:
-    """The exam to sit on `day` (the planned exam date) and the rows to plan for it."""
+def resolve_target(report: Report, exam: Any, day: dt.date, lookup: Lookup, rules: dict[str, Any],
+                   today: dt.date | None = None) -> Target:
+    """The exam to sit on `day` (the planned exam date) and the rows to plan for it; `today` (the
+    plan's start) decides the tense of the notices."""
+    today = today or day
     notes = rules["notices"]
     code = report.exam.code
     if exam is None:
@@ -177,19 +180,21 @@ def resolve_target(report: Report, exam: Any, day: dt.date, lookup: Lookup, rule
     old_outline = report_outline(exam, report)
     if exam.retired and exam.retired <= day:
         when = fmt_day(exam.retired)
+        tense = "retired" if exam.retired <= today else "retires"
         if not exam.successor:
             rows = _report_rows(report, exam, old_outline) or _no_domain_rows(old_outline, [])
             return Target(None, None, exam, old_outline, rows, bookable=False,
-                          notices=[notes["retired_none"].format(code=code, date=when)])
+                          notices=[notes["retired_none"].format(code=code, date=when, retired=tense)])
         succ_code, succ = _successor(exam, day, lookup)
         if succ is None:
             rows = _report_rows(report, exam, old_outline) or _no_domain_rows(old_outline, [])
             # the old exam stands in for level and foundation; the target's outline is unknown
             return Target(succ_code, None, exam, None, rows, new_exam=True, notices=[
-                notes["retired_successor_unknown"].format(code=code, date=when, successor=succ_code)])
+                notes["retired_successor_unknown"].format(code=code, date=when, successor=succ_code, retired=tense)])
         outline = succ.outline_on(day)
         notices = [notes["retired_successor"].format(code=code, date=when, successor=succ.code,
-                                                     title=f" ({succ.title})")]
+                                                     title=f" ({succ.title})",
+                                                     retired=tense)]
         mapping = exam.successor_areas if succ.code == exam.successor else {}
         if not mapping:
             notices.append(notes["retired_successor_unmapped"].format(code=code, successor=succ.code))
