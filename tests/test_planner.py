@@ -418,3 +418,31 @@ def test_retired_foundation_exam_gives_way_to_its_successor():
     assert current_foundation("MS-900", dt.date(2026, 10, 6), table.get) == "AB-900"
     assert current_foundation("MS-900", dt.date(2026, 1, 6), table.get) == "MS-900"
     assert current_foundation("AZ-900", dt.date(2026, 10, 6), table.get) == "AZ-900"
+
+
+# ---------------------------------------------------------------- rules file
+
+def test_rules_are_validated_on_load_and_an_unknown_key_is_an_error():
+    import copy
+
+    from scorereader.plan.rules import RulesError, validate
+
+    good = load_rules()
+    validate(copy.deepcopy(good))
+    for mutate, word in [
+        (lambda r: r["allocation"].update(band_factr={}), "band_factr"),
+        (lambda r: r["levels"]["associate"].update(hours=8), "hours"),
+        (lambda r: r["patterns"][0]["when"][0][0].update(wher={}), "wher"),
+        (lambda r: r["weeks"].pop("checkpoint_weekday"), "checkpoint_weekday"),
+        (lambda r: r["levels"]["fundamentals"].update(hours_per_week="four"), "hours_per_week"),
+        (lambda r: r["patterns"][1].update(levels=["basic"]), "basic"),
+    ]:
+        bad = copy.deepcopy(good)
+        mutate(bad)
+        with pytest.raises(RulesError, match=word):
+            validate(bad)
+
+
+def test_level_figures_carry_their_source():
+    for level, figures in load_rules()["levels"].items():
+        assert figures["source"].strip(), level
