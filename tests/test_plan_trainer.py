@@ -119,6 +119,11 @@ def test_retired_exam_without_successor_has_a_notice_and_no_bookable_date():
     assert "no direct successor" in j["notices"][0]
     data, text = render(p)
     assert "no direct successor" in first_page(data) and "Book the exam for" not in text
+    r = _old_report("AZ-203")
+    for d in r.domains:
+        d.band = NI
+    weak = build_plan(r, PlanOptions(start=D(2026, 12, 7)), catalog=STUB.get)
+    assert weak.kind != "foundation_first" and weak.foundation_first is None   # nothing to return to
 
 
 def test_an_exam_retiring_before_the_recommended_date_is_planned_as_its_successor():

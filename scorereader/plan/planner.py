@@ -113,7 +113,7 @@ def _effort(rows: list[Row], real: bool, passed: bool | None, target: Target, op
     all_weak = real and weak == len(rows) and len(rows) >= int(rules["foundation"]["min_domains"])
     if passed:
         kind, timeline_kind = "strengthen", "strengthen"
-    elif all_weak and foundation:
+    elif all_weak and foundation and target.bookable:   # "then return to X" needs an X to return to
         kind, timeline_kind = "foundation_first", "foundation_first"
     elif all_weak:
         kind, timeline_kind = "retake", "runway"
