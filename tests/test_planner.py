@@ -446,3 +446,11 @@ def test_rules_are_validated_on_load_and_an_unknown_key_is_an_error():
 def test_level_figures_carry_their_source():
     for level, figures in load_rules()["levels"].items():
         assert figures["source"].strip(), level
+
+
+def test_within_a_band_a_shorter_bar_gets_more():
+    weights = {"A": (20, 20), "B": (20, 20), "C": (20, 20)}
+    r = report({"A": NI, "B": NI, "C": AB}, weights=weights)
+    r.domains[0].performance, r.domains[1].performance = 0.20, 0.45
+    hours = {d.name: d.hours for d in plan(r).domains}
+    assert hours["A"] > hours["B"] > hours["C"]
