@@ -257,6 +257,9 @@ def _plan(report: Report, options: PlanOptions, exam: Any, start: dt.date, day: 
     rows = target.rows
     warnings = list(target.warnings)
     notices = list(target.notices)
+    if report.exam_date and add_months(report.exam_date, 12) < start:
+        months = (start.year - report.exam_date.year) * 12 + start.month - report.exam_date.month
+        notices.append(rules["notices"]["old_report"].format(date=fmt_day(report.exam_date), months=months))
     for r in rows:
         if r.spec is not None:
             r.tags, r.hands_on = frozenset(getattr(r.spec, "tags", ()) or ()), bool(getattr(r.spec, "hands_on", False))
@@ -313,9 +316,6 @@ def _plan(report: Report, options: PlanOptions, exam: Any, start: dt.date, day: 
         notices.append(rules["notices"]["retiring_before"].format(code=target.code, date=fmt_day(target.retires),
                                                                   successor=getattr(target.exam, "successor", None)
                                                                   or "its successor"))
-    if report.exam_date and add_months(report.exam_date, 12) < start:
-        months = (start.year - report.exam_date.year) * 12 + start.month - report.exam_date.month
-        notices.append(rules["notices"]["old_report"].format(date=fmt_day(report.exam_date), months=months))
 
     # 5. schedule (in the order of `domains`, which `rows` now follows)
     weeks_plan = build_weeks(rows, start, weeks, hpw, step, kind, rules,
