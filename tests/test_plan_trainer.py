@@ -410,3 +410,16 @@ def test_every_plan_json_validates(tmp_path):
         for kw in ({}, {"weeks": 1}, {"hours_per_week": 2}, {"attempt": 5}):
             validate_plan(plan(report(bands, passed=bands is not ONE_WEAK and bands is not ALL_WEAK), **kw).to_json())
     validate_plan(build_plan(_old_report(), PlanOptions(start=D(2026, 12, 7)), catalog=STUB.get).to_json())
+
+
+def test_a_real_pass_names_the_catalogs_next_certifications(tmp_path):
+    from scorereader.catalog import all_exams
+
+    obj, stderr, pdf, _ = cli_plan(tmp_path, "az104-pass-stacked", "--start", "2026-12-07", "--paper", "letter")
+    assert obj["kind"] == "strengthen" and obj["earliest_retake"] is None
+    builds = [e.code for e in all_exams() if e.prerequisite == "AZ-104" and not (e.retired and e.retired <= D(2026, 12, 7))]
+    assert obj["next_step"].startswith("Next:") and all(code in obj["next_step"] for code in builds[:4])
+    assert "every year" in obj["renewal"]
+    text = pdf_text(pdf)[0]
+    assert obj["next_step"] in text and obj["renewal"] in text
+    assert all(d["band"] != AB for d in obj["domains"] if d["hours"] > 0) or not any(d["band"] == NB for d in obj["domains"])
