@@ -13,7 +13,10 @@ from .rules import load
 
 
 def band_for(p: float, baseline: float) -> str:
+    """The band of a performance as it is shown (two decimals, whole percent in the plan): a bar
+    measured at 0.6996 reads "0.70" / "70 %", so it is at the 0.70 baseline, not near it."""
     margin = float(load("report")["band_rule"]["near_margin"])
+    p = round(p, 2)
     if p >= baseline - 1e-9:
         return "above_baseline"
     if p >= baseline - margin - 1e-9:

@@ -31,6 +31,18 @@ def pdf_text(data: bytes) -> tuple[str, int]:
         return " ".join(text.split()), len(pdf.pages)
 
 
+def column_text(data: bytes) -> str:
+    """The text read column by column (left half, then right half of each page): the week cards
+    sit two to a row, so a card's sentences are contiguous only when read this way."""
+    parts = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            half = page.width / 2
+            for box in ((0, 0, half, page.height), (half, 0, page.width, page.height)):
+                parts.append(page.crop(box).extract_text() or "")
+    return " ".join(" ".join(parts).split())
+
+
 @pytest.fixture(scope="module")
 def rendered():
     from scorereader.render.pdf import render_pdf
@@ -55,10 +67,13 @@ def test_pdf_says_what_the_plan_says(rendered, name):
         assert f"{d.hours:g} h · {round(d.share * 100)} %" in text, d.name
     for w in p.weeks_plan:
         assert f"Week {w.week} {fmt_range(w.start, w.end)}" in text
-        assert f"Checkpoint {w.checkpoint:%a} {w.checkpoint.day} {w.checkpoint:%b}" in text
+        head = {"practice_assessment": "Practice assessment", "mock_exam": "Mock exam"}.get(w.milestone, "Checkpoint")
+        assert f"{head} {w.checkpoint:%a} {w.checkpoint.day} {w.checkpoint:%b}" in text
+        assert w.checkpoint_task in column_text(data)
     assert fmt_day(p.recommended_exam_date) in text
     if p.earliest_retake:
-        assert f"Earliest allowed retake: {fmt_day(p.earliest_retake)}" in text
+        shown = "now" if p.earliest_retake <= p.start else fmt_day(p.earliest_retake)
+        assert f"Earliest allowed retake: {shown}" in text
     for pat in p.patterns:
         assert pat.title in text and pat.evidence in text
     assert f"{p.total_hours:g} h" in text
@@ -205,7 +220,8 @@ def test_ics_has_one_event_per_block_and_checkpoint_on_the_right_dates():
     cal = Calendar.from_ical(render_ics(p))
     events = list(cal.walk("VEVENT"))
     blocks = [e for e in events if ": " in str(e["SUMMARY"]) and ("Study" in str(e["SUMMARY"]) or "Review" in str(e["SUMMARY"]))]
-    checkpoints = [e for e in events if "checkpoint" in str(e["SUMMARY"])]
+    checkpoints = [e for e in events if any(k in str(e["SUMMARY"]) for k in ("checkpoint", "practice assessment",
+                                                                           "mock exam"))]
     assert len(blocks) == sum(len(w.blocks) for w in p.weeks_plan)
     assert len(checkpoints) == p.weeks
     for w, e in zip(p.weeks_plan, checkpoints):
@@ -217,10 +233,10 @@ def test_ics_has_one_event_per_block_and_checkpoint_on_the_right_dates():
             assert len(match) == 1 and f"({b.hours:g} h)" in str(match[0]["SUMMARY"])
             assert match[0].decoded("DTEND") == w.end + dt.timedelta(days=1)
     singles = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in events}
-    assert singles["AZ-104: earliest allowed retake"] == p.earliest_retake
+    assert "AZ-104: earliest allowed retake" not in singles   # 13 May: before the plan starts, so not an event
     assert singles["AZ-104: recommended exam date"] == p.recommended_exam_date
     assert len({str(e["UID"]) for e in events}) == len(events)
-    assert len(events) == len(blocks) + len(checkpoints) + 2
+    assert len(events) == len(blocks) + len(checkpoints) + 1
 
 
 def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path):
@@ -282,7 +298,7 @@ def test_plan_command_writes_beside_input_and_prints_summary(fake_reports, capsy
     assert (fake_reports / "one.retake-plan.ics").exists()
     lines = out.strip().splitlines()
     assert "one.retake-plan.pdf" in lines[0] and len(lines) == 4
-    assert "Earliest retake 13 May 2026" in out
+    assert "Earliest retake now" in out   # the exam was 12 May; the plan starts 18 May
 
 
 def test_plan_command_json_lines_on_stdout_and_worst_exit_code(fake_reports, capsys):
@@ -311,8 +327,8 @@ def test_plan_command_usage_errors(fake_reports, capsys):
     assert code == 2 and "directory" in err
 
 
-def test_a_retake_wait_already_over_says_book_now(tmp_path):
-    """The exam was months ago: the earliest retake date is history, so the plan says so."""
+def test_a_retake_wait_already_over_says_now(tmp_path):
+    """The exam was months ago: the earliest retake date is history, so the plan says "now"."""
     import subprocess
     import sys
     from pathlib import Path
@@ -327,5 +343,6 @@ def test_a_retake_wait_already_over_says_book_now(tmp_path):
                        check=True, capture_output=True)
         with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
             texts[start] = " ".join((pdf.pages[0].extract_text() or "").split())
-    assert "book now" not in texts["2026-05-13"]
-    assert "book now" in texts["2026-11-30"] and "13 May 2026" in texts["2026-11-30"]
+    for text in texts.values():   # the wait ends on the first start day itself, long before the second
+        assert "EARLIEST RETAKE" in text and " now " in text and "the wait ended 13 May 2026" in text
+        assert "Earliest retake 13 May" not in text and "book now" not in text

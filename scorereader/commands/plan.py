@@ -35,21 +35,25 @@ def pdf_path_for(source: Path, output: str | None, many: bool) -> Path:
 
 
 def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (imported lazily)
-    from ..render.html import KIND_TITLES, fmt_day
+    from ..render.html import fmt_day, plan_title
 
     who = f" for {plan.candidate['name']}" if plan.candidate.get("name") else ""
-    first = (f"{plan.exam_code or 'Exam'}{who}: {KIND_TITLES[plan.kind].lower()}, {plan.weeks} week"
+    first = (f"{plan.exam_code or 'Exam'}{who}: {plan_title(plan).lower()}, {plan.weeks} week"
              f"{'s' if plan.weeks != 1 else ''} × {plan.hours_per_week:g} h = {plan.total_hours:g} h "
              f"from {fmt_day(plan.start)}")
     if plan.foundation_first:
         first += f" (foundations first: {plan.foundation_first})"
     top = ", ".join(f"{d.name} ({d.hours:g} h)" for d in plan.top_domains) or "—"
-    dates = (f"Earliest retake {fmt_day(plan.earliest_retake)} · " if plan.earliest_retake else "") + \
+    if plan.target_code and plan.target_code != plan.exam_code:
+        first += f" → sit {plan.target_code}"
+    earliest = "now" if plan.earliest_is_past else fmt_day(plan.earliest_retake)
+    dates = (f"Earliest retake {earliest} · " if plan.earliest_retake else "") + \
         f"{'ready for the next exam' if plan.kind == 'strengthen' else 'recommended exam date'} " \
         f"{fmt_day(plan.recommended_exam_date)}"
     if plan.patterns:
         dates += " · " + ", ".join(p.title.lower() for p in plan.patterns)
-    return [first, f"  Fix first: {top}", f"  {dates[0].upper() + dates[1:]}"]
+    return [first, *(f"  Notice: {n}" for n in plan.notices), f"  Fix first: {top}",
+            f"  {dates[0].upper() + dates[1:]}"]
 
 
 @click.command()
@@ -58,11 +62,13 @@ def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (i
               help="Output PDF (one input) or directory (ends with / or exists); default: beside each input.")
 @click.option("--weeks", type=click.IntRange(1, 104), default=None,
               help="Number of study weeks (default: from the number of weak areas).")
-@click.option("--hours-per-week", type=float, default=8.0, show_default=True, callback=_hours,
-              help="Study hours per week (steps of 0.5).")
+@click.option("--hours-per-week", type=float, default=None, callback=_hours,
+              help="Study hours per week (steps of 0.5; default: by the exam's level, 8 for associate exams).")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First study day (default: today).")
 @click.option("--attempt", type=click.IntRange(1, 100), default=None,
               help="Which attempt the report was (1 = first; sets the earliest retake date).")
+@click.option("--first-attempt", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the first attempt in the current 12-month window (the fifth-failure rule).")
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
 @click.option("--html", "want_html", is_flag=True, help="Also write the plan as HTML.")
 @click.option("--ics", "want_ics", is_flag=True, help="Also write an iCalendar (.ics) file of the schedule.")
@@ -76,9 +82,9 @@ def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (i
 @ocr_option
 @click.pass_context
 def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: int | None,
-         hours_per_week: float, start, attempt: int | None, paper: str, want_html: bool, want_ics: bool,  # noqa: ANN001
-         as_json: bool, template_dir: str | None, baseline: float | None, ocr: str, open_after: bool,
-         gui: bool) -> None:
+         hours_per_week: float | None, start, attempt: int | None, first_attempt, paper: str,  # noqa: ANN001
+         want_html: bool, want_ics: bool, as_json: bool, template_dir: str | None, baseline: float | None,
+         ocr: str, open_after: bool, gui: bool) -> None:
     """Write <stem>.retake-plan.pdf for each score report."""
     from ..pipeline import read_report
     from ..plan import PlanOptions, build_plan
@@ -89,7 +95,8 @@ def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: 
     if output and many and Path(output).exists() and not Path(output).is_dir():
         raise UsageError(f"-o {output}: with several input files, -o must be a directory.")
     options = PlanOptions(start=start.date() if start else None, weeks=weeks,
-                          hours_per_week=hours_per_week, attempt=attempt)
+                          hours_per_week=hours_per_week, attempt=attempt,
+                          first_attempt=first_attempt.date() if first_attempt else None)
     used: set[Path] = set()
 
     def work(path: str) -> None:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
+
+from .words import agree, join_names
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,7 @@ class Fact:
     weight_max: int | None
     tags: frozenset[str]
     hands_on: bool
+    skills: tuple[str, ...] = ()
 
     @property
     def mid(self) -> float | None:
@@ -42,11 +45,10 @@ class PatternHit:
         return {"id": self.id, "title": self.title, "evidence": self.evidence, "advice": self.advice}
 
 
-def join_names(items: Iterable[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def _skills(chosen: list[Fact]) -> str:
+    """The official skills of the chosen areas (or their names when the catalog has none)."""
+    skills = [s for f in chosen for s in f.skills] or [f.name for f in chosen]
+    return "; ".join(dict.fromkeys(skills))
 
 
 def _selects(fact: Fact, where: dict[str, Any], median: float | None) -> bool:
@@ -84,14 +86,22 @@ def _holds(cond: dict[str, Any], facts: list[Fact], median: float | None) -> tup
     return True, chosen
 
 
-def evaluate(patterns: list[dict[str, Any]], facts: list[Fact]) -> list[PatternHit]:
-    """Every pattern whose `when` has one alternative with all conditions true, in rule order."""
+def evaluate(patterns: list[dict[str, Any]], facts: list[Fact], *, level: str = "unknown",
+             foundation: str | None = None, exam_advice: dict[str, str] | None = None) -> list[PatternHit]:
+    """Every pattern whose `when` has one alternative with all conditions true, in rule order.
+
+    A pattern limited to some exam levels is skipped on the others; the advice is the exam
+    outline's own for that pattern when the catalog has it, else the level's, else the generic one.
+    """
     mids = [f.mid for f in facts if f.mid is not None]
     median = statistics.median(mids) if mids else None
+    exam_advice = exam_advice or {}
     hits: list[PatternHit] = []
     for pattern in patterns:
+        if "levels" in pattern and level not in pattern["levels"]:
+            continue
         for alternative in pattern["when"]:
-            bound: dict[str, Any] = {"n": len(facts)}
+            bound: dict[str, Any] = {"n": len(facts), "foundation": foundation or "fundamentals"}
             ok = True
             for cond in alternative:
                 holds, chosen = _holds(cond, facts, median)
@@ -99,10 +109,16 @@ def evaluate(patterns: list[dict[str, Any]], facts: list[Fact]) -> list[PatternH
                     ok = False
                     break
                 if "as" in cond:
-                    bound[cond["as"]] = join_names(f.label() for f in chosen)
-                    bound["n_" + cond["as"]] = len(chosen)
+                    name = cond["as"]
+                    bound[name] = join_names(f.label() for f in chosen)
+                    bound["n_" + name] = len(chosen)
+                    bound[name + "_is"] = bound[name + "_are"] = agree(len(chosen), "is", "are")
+                    bound[name + "_needs"] = agree(len(chosen), "needs", "need")
+                    bound[name + "_skills"] = _skills(chosen)
             if ok:
-                hits.append(PatternHit(pattern["id"], pattern["title"],
-                                       pattern["evidence"].format(**bound), pattern.get("advice", "")))
+                advice = exam_advice.get(pattern["id"]) or pattern.get("advice_by_level", {}).get(level) \
+                    or pattern.get("advice", "")
+                hits.append(PatternHit(pattern["id"], pattern["title"], pattern["evidence"].format(**bound),
+                                       advice.format(**bound)))
                 break
     return hits

@@ -2,7 +2,8 @@
 
 Attempt 1 failed → exam date + 1 day (24 hours); attempts 2–4 failed → exam date + 14 days;
 a 5th failure → 12 months after the *first* attempt (exam date + 12 months, with a warning, when the
-first attempt is unknown). Passed → None.
+first attempt is unknown). The sixth attempt opens a new 12-month window, so attempt 6 counts as the
+window's first again (24 hours), 10 as its fifth. Passed → None.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def earliest_retake(
         raise ValueError("attempt must be 1 or more")
     policy = rules["retake"]
     max_attempts = int(policy["max_attempts"])
+    attempt = (attempt - 1) % max_attempts + 1   # the attempt's place in its 12-month window
     if attempt == 1:
         return exam_date + dt.timedelta(days=int(policy["first_failure_wait_days"])), []
     if attempt < max_attempts:

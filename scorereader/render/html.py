@@ -18,6 +18,14 @@ KIND_TITLES = {
     "strengthen": "Strengthen plan",
     "foundation_first": "Foundation-first plan",
 }
+PRACTICE_TITLE = "Study plan"   # a practice assessment is not a retake
+
+
+def plan_title(plan: Plan) -> str:
+    """The plan's title: a practice assessment gets a study plan, not "Retake plan · attempt 1"."""
+    if plan.report_type == "practice_assessment":
+        return PRACTICE_TITLE
+    return KIND_TITLES.get(plan.kind, "Study plan")
 
 
 def packaged_templates() -> Path:
@@ -98,7 +106,7 @@ def render_html(plan: Plan, *, paper: str = "a4", template_dir: str | os.PathLik
     return env.get_template(template).render(
         plan=plan,
         page_size=PAPER[paper],
-        title=KIND_TITLES.get(plan.kind, "Study plan"),
+        title=plan_title(plan),
         perf_chart=svg.performance_chart(plan),
         split_chart=svg.time_split_chart(plan),
         weeks_of=weeks_of,

@@ -36,7 +36,9 @@ def _event(plan: Plan, role: str, summary: str, first: dt.date, last: dt.date, d
     return ev
 
 
-def render_ics(plan: Plan) -> bytes:
+def render_ics(plan: Plan, today: dt.date | None = None) -> bytes:
+    """The schedule as all-day events; nothing before `today` (default: the plan's start day)."""
+    today = today or plan.start
     code = plan.exam_code or "exam"
     cal = Calendar()
     cal.add("prodid", "-//scorereader//retake plan//EN")
@@ -44,22 +46,26 @@ def render_ics(plan: Plan) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{code} study plan")
     for w in plan.weeks_plan:
+        if w.end < today:
+            continue
         for b in w.blocks:
-            what = "Review" if w.review else "Study"
+            what = "Review" if (w.final_review or b.revisit) else "Study"
             cal.add_component(_event(
                 plan, f"block|{w.week}|{b.domain}", f"{code} {what}: {b.domain} ({b.hours:g} h)",
                 w.start, w.end, f"Week {w.week} of {plan.weeks}: {b.hours:g} hours on {b.domain}."
                 + (f" {w.note}." if w.note else "")))
-        if w.checkpoint:
+        if w.checkpoint and w.checkpoint >= today:
+            what = {"practice_assessment": "practice assessment", "mock_exam": "mock exam"}.get(w.milestone, "checkpoint")
             cal.add_component(_event(
-                plan, f"checkpoint|{w.week}", f"{code} checkpoint, week {w.week}", w.checkpoint, w.checkpoint,
-                "Practice questions on: " + "; ".join(w.focus)))
-    if plan.earliest_retake:
+                plan, f"checkpoint|{w.week}", f"{code} {what}, week {w.week}", w.checkpoint, w.checkpoint,
+                f"{w.checkpoint_task}. Score: ____ %. {plan.checkpoint_rule}"))
+    if plan.earliest_retake and plan.earliest_retake >= today:
         cal.add_component(_event(plan, "earliest", f"{code}: earliest allowed retake",
                                  plan.earliest_retake, plan.earliest_retake,
                                  "Microsoft retake policy: the earliest date the next attempt can be taken."))
-    if plan.recommended_exam_date:
-        cal.add_component(_event(plan, "recommended", f"{code}: recommended exam date",
+    if plan.recommended_exam_date and plan.recommended_exam_date >= today:
+        target = plan.target_code or code
+        cal.add_component(_event(plan, "recommended", f"{target}: recommended exam date",
                                  plan.recommended_exam_date, plan.recommended_exam_date,
-                                 "The day after the last study week (never before the earliest retake)."))
+                                 f"Recommended: {plan.recommended_note}. {plan.readiness or ''}".strip()))
     return cal.to_ical()

@@ -53,6 +53,9 @@ def performance_chart(plan: Plan, width: int = 640) -> Markup:
             fw = max(0.0, min(1.0, d.performance)) * 100
             out.append(f'<span class="pc-val">{round(d.performance * 100)} %</span>'
                        f'<div class="pc-track"><div class="pc-fill {cls}" style="width: {fw:.1f}%"></div></div>')
+        elif d.new:
+            out.append('<span class="pc-val none">–</span><div class="pc-track pc-nobar">'
+                       'new material: no result on your report</div>')
         else:
             out.append(f'<span class="pc-val none">–</span><div class="pc-track pc-nobar {cls}">'
                        f'{escape(BAND_LABELS.get(d.band, "No result"))} (band printed, no bar)</div>')
