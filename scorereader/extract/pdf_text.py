@@ -9,10 +9,12 @@ import itertools
 from typing import Any
 
 from ..errors import EncryptedInput, InputUnreadable
-from ..ir import Box, Document, Page, Word
+from ..ir import Box, Document, Page, Picture, Word
 from ..limits import MAX_PAGES_READ
 from .bars import Shape, group_bars, widen_lone_fills
-from .colors import to_rgb
+from .colors import luminance, to_rgb
+
+PICTURE_BAR_MAX_HEIGHT = 0.03  # of the page height: a chart bar drawn as a picture (2015 reports)
 
 
 def _first_pages_pdf_class():
@@ -98,10 +100,69 @@ def _words(page: Any) -> list[Word]:
             for w in words if w["text"].strip()]
 
 
+def _is_white(char: dict) -> bool:
+    rgb = to_rgb(char.get("non_stroking_color"))
+    return rgb is not None and min(rgb) >= 0.97
+
+
+def _overprinted(chars: list[dict]) -> bool:
+    """Fake bold: the same character drawn again within a point of itself (real reports draw every
+    bold run four times, 0.14 pt apart), which would read 'AAAAZZZZ----999900000000'."""
+    seen: set[tuple[str, int, int]] = set()
+    repeats = 0
+    for c in chars:
+        key = (c["text"], round(c["top"]), round(c["x0"]))
+        if key in seen and not c["text"].isspace():
+            repeats += 1
+            if repeats >= 3:
+                return True
+        seen.add(key)
+    return False
+
+
+def visible_text(page: Any) -> Any:
+    """The page with each overprinted character kept once and invisible (white-on-white) text dropped.
+
+    White text on a dark fill (a table's header row) is content; white text elsewhere is not (real
+    reports carry invisible 'Your Score 58%' data labels beside the chart).
+    """
+    chars = page.chars
+    if _overprinted(chars):
+        page = page.dedupe_chars(tolerance=1)
+    if any(_is_white(c) for c in chars):
+        darks = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects if r.get("fill")
+                 and (rgb := to_rgb(r.get("non_stroking_color"))) is not None and luminance(rgb) < 0.6]
+
+        def keep(obj: dict) -> bool:
+            if obj.get("object_type") != "char" or not _is_white(obj):
+                return True
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return any(d.x0 <= cx <= d.x1 and d.top <= cy <= d.bottom for d in darks)
+
+        page = page.filter(keep)
+    return page
+
+
+def _alt_text(image: dict) -> str | None:
+    stream = image.get("stream")
+    raw = getattr(stream, "attrs", {}).get("XXAlt") or getattr(stream, "attrs", {}).get("Alt")
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+
+def _pictures(page: Any) -> list[Picture]:
+    return [Picture(Box(i["x0"], i["top"], i["x1"], i["bottom"]), _alt_text(i)) for i in page.images]
+
+
 def _shapes(page: Any) -> tuple[list[Shape], list[Box]]:
     """Painted shapes that may be bars, and thin vertical lines that may be gridlines/axes."""
     shapes: list[Shape] = []
     verticals: list[Box] = []
+    for im in page.images:  # a bar drawn as a small stretched picture (2015 reports)
+        box = Box(im["x0"], im["top"], im["x1"], im["bottom"])
+        if box.height <= PICTURE_BAR_MAX_HEIGHT * float(page.height):
+            shapes.append(Shape(box, None, True, "picture"))
     for r in page.rects:
         box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
         if r.get("fill"):
@@ -132,7 +193,7 @@ def read_page(page: Any, number: int) -> Page:
     shapes, verticals = _shapes(page)
     bars = widen_lone_fills(group_bars(shapes, float(page.height)), verticals)
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_words(page), bars=bars)
+                words=_words(visible_text(page)), bars=bars, pictures=_pictures(page))
 
 
 def has_text_layer(page: Any) -> bool:

@@ -10,6 +10,7 @@ from ..ir import Document
 from ..layout import Line, page_lines
 from ..rules import norm, report_wording
 from .fields import read_fields, split_inline_labels
+from .heading import read_exam_heading
 from .reading import LOW_CONFIDENCE, Evidence, Reading, Row
 from .rows import bar_rows, excluded_regions, text_rows
 from .tagging import tag_segments
@@ -28,6 +29,7 @@ def interpret(doc: Document) -> Reading:
     full_text = "\n".join(ln.text for ln in lines)
     r.practice = any(m in norm(full_text) for m in w.practice_markers)
     read_fields(lines, w, r)
+    read_exam_heading(lines, r)
     if r.exam_code is None:
         codes = parsers.find_exam_codes(full_text)
         r.exam_code = codes[0] if codes else None
