@@ -130,7 +130,7 @@ def visible_text(page: Any) -> Any:
     if _overprinted(chars):
         page = page.dedupe_chars(tolerance=1)
     if any(_is_white(c) for c in chars):
-        darks = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects if r.get("fill")
+        darks = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in (*page.rects, *page.curves) if r.get("fill")
                  and (rgb := to_rgb(r.get("non_stroking_color"))) is not None and luminance(rgb) < 0.6]
 
         def keep(obj: dict) -> bool:
@@ -159,9 +159,11 @@ def _shapes(page: Any) -> tuple[list[Shape], list[Box]]:
     """Painted shapes that may be bars, and thin vertical lines that may be gridlines/axes."""
     shapes: list[Shape] = []
     verticals: list[Box] = []
-    for im in page.images:  # a bar drawn as a small stretched picture (2015 reports)
-        box = Box(im["x0"], im["top"], im["x1"], im["bottom"])
-        if box.height <= PICTURE_BAR_MAX_HEIGHT * float(page.height):
+    # bars drawn as small stretched pictures (2015 reports): several sharing one left edge
+    thin = [Box(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images
+            if im["bottom"] - im["top"] <= PICTURE_BAR_MAX_HEIGHT * float(page.height)]
+    for box in thin:
+        if sum(abs(o.x0 - box.x0) <= 1 for o in thin) >= 2:
             shapes.append(Shape(box, None, True, "picture"))
     for r in page.rects:
         box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
