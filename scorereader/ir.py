@@ -105,6 +105,7 @@ class Page:
     words: list[Word] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)  # text-layer PDFs only
+    gridlines: list[Box] = field(default_factory=list)  # thin vertical rules (chart gridlines, axes)
     # OCR only: the prepared frame (H×W×3 array) the coordinates refer to, for `--explain`
     frame: Any = field(default=None, repr=False, compare=False)
 

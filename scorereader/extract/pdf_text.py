@@ -195,7 +195,7 @@ def read_page(page: Any, number: int) -> Page:
     shapes, verticals = _shapes(page)
     bars = widen_lone_fills(group_bars(shapes, float(page.height)), verticals)
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_words(visible_text(page)), bars=bars, pictures=_pictures(page))
+                words=_words(visible_text(page)), bars=bars, pictures=_pictures(page), gridlines=verticals)
 
 
 def has_text_layer(page: Any) -> bool:

@@ -5,7 +5,7 @@ import re
 from statistics import median
 
 from .. import parsers
-from ..ir import Bar, Document
+from ..ir import Bar, Box, Document
 from ..layout import Line, Segment
 from ..rules import ReportWording, norm
 from .reading import Evidence, Reading, Row
@@ -79,21 +79,24 @@ def bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Rea
                 label = f"bar {row.performance:.2f}" if row.performance is not None else "bar"
                 row.evidence.append(Evidence(page.number, bar.box, label))
                 col_rows.append((bar.box.cy, row))
-            col_rows += _rows_without_bar(column, col_rows, segs, barrier, scale, w)
+            col_rows += _rows_without_bar(column, col_rows, segs, barrier, page.gridlines, w)
             rows.extend(row for _, row in sorted(col_rows, key=lambda t: t[0]))
     return rows
 
 
 def _rows_without_bar(column: list[Bar], done: list[tuple[float, Row]], segs: list[Segment], barrier: float,
-                      scale, w: ReportWording) -> list[tuple[float, Row]]:
+                      gridlines: list[Box], w: ReportWording) -> list[tuple[float, Row]]:
     """Labels in the chart with no bar beside them: a bar of zero length is not drawn ('If a bar is not
     displayed for a skill area, no questions were answered correctly in that section').
 
-    Only in a chart with a full scale (gridlines or a track) and labels beside the bars; the label
-    must sit within the chart's rows and line up with the other labels (same right or left edge).
+    Only where the chart's gridlines (at least two, from the bars' 0 % line rightwards) run past the
+    label, with labels beside the bars; the label must line up with the other labels (same right or
+    left edge) in the same type size, in a gap of the bar sequence or one row beyond its ends.
     """
-    if scale is None or len(column) < 2 or not done:
+    if len(column) < 2 or not done:
         return []
+    x0 = min(b.box.x0 for b in column)
+    grid = [g for g in gridlines if g.cx >= x0 - 2 and g.height > 0]
     used = {id(s) for _, row in done for s in row.label_segs}
     labels = [s for _, row in done for s in row.label_segs]
     if not labels or any(s.box.x1 > column[0].box.x0 + 2 for s in labels):
@@ -102,7 +105,7 @@ def _rows_without_bar(column: list[Bar], done: list[tuple[float, Row]], segs: li
     right, left = x1s[len(x1s) // 2], x0s[len(x0s) // 2]
     size = median(_size(s) for s in labels)
     centers = [b.box.cy for b in column]
-    pitch = median(b - a for a, b in zip(centers, centers[1:]))
+    pitch = min(b - a for a, b in zip(centers, centers[1:]))
     lo, hi = centers[0] - 1.35 * pitch, centers[-1] + 1.35 * pitch
     loose = [s for s in segs if id(s) not in used and s.box.x0 >= barrier - 1 and s.box.x1 <= column[0].box.x0 + 2
              and lo <= s.box.cy <= hi and (_label_ok(s) or _weight_only(s)) and abs(_size(s) - size) <= 0.15 * size
@@ -110,9 +113,18 @@ def _rows_without_bar(column: list[Bar], done: list[tuple[float, Row]], segs: li
     out = []
     for block in _blocks(loose):
         cy = sum(s.box.cy for s in block) / len(block)
-        outside = min(abs(cy - centers[0]), abs(cy - centers[-1])) if not centers[0] < cy < centers[-1] else None
-        if outside is not None and abs(outside - pitch) > 0.35 * pitch:
-            continue  # beyond the first or last bar, a missing row sits one row pitch away
+        if sum(g.top <= cy <= g.bottom for g in grid) < 2:
+            continue  # outside the chart's grid
+        # a missing row sits where a bar would be: in a gap of the bar sequence, or one row pitch
+        # beyond the first or last bar
+        above = max((c for c in centers if c < cy), default=None)
+        below = min((c for c in centers if c > cy), default=None)
+        if above is None or below is None:
+            edge = below if above is None else above
+            if abs(abs(cy - edge) - pitch) > 0.3 * pitch:
+                continue
+        elif below - above < 1.6 * pitch:
+            continue
         row = _make_row([s for s in block if not _weight_only(s)], block, w) if any(map(_label_ok, block)) else None
         if row is None:
             continue
