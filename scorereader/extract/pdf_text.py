@@ -93,9 +93,11 @@ def page_count(pdf: Any) -> int:
     return pdf.page_count if hasattr(pdf, "page_count") else len(pdf.pages)
 
 
-def _words(page: Any) -> list[Word]:
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
-                               use_text_flow=False, extra_attrs=["size"])
+def _words(chars: list[dict]) -> list[Word]:
+    from pdfplumber.utils import extract_words
+
+    words = extract_words(chars, x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
+                          use_text_flow=False, extra_attrs=["size"])
     return [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
             for w in words if w["text"].strip()]
 
@@ -105,42 +107,42 @@ def _is_white(char: dict) -> bool:
     return rgb is not None and min(rgb) >= 0.97
 
 
-def _overprinted(chars: list[dict]) -> bool:
-    """Fake bold: the same character drawn again within a point of itself (real reports draw every
-    bold run four times, 0.14 pt apart), which would read 'AAAAZZZZ----999900000000'."""
-    seen: set[tuple[str, int, int]] = set()
-    repeats = 0
+def _dedupe(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
+    """Fake bold: real reports draw every bold run four times, 0.14 pt apart, which would read
+    'AAAAZZZZ----999900000000'. Keep the first of the same character in the same font within
+    `tolerance` of itself (what pdfplumber's dedupe_chars does, in one pass over the page)."""
+    kept: dict[tuple, list[float]] = {}
+    out = []
     for c in chars:
-        key = (c["text"], round(c["top"]), round(c["x0"]))
-        if key in seen and not c["text"].isspace():
-            repeats += 1
-            if repeats >= 3:
-                return True
-        seen.add(key)
-    return False
+        # copies share their baseline exactly; bucketing by line keeps this one pass
+        key = (c["text"], c.get("fontname"), round(float(c.get("size") or 0), 1), round(c["top"] / tolerance))
+        spots = kept.setdefault(key, [])
+        if any(abs(c["x0"] - x) <= tolerance for x in spots):
+            continue
+        spots.append(c["x0"])
+        out.append(c)
+    return out
 
 
-def visible_text(page: Any) -> Any:
-    """The page with each overprinted character kept once and invisible (white-on-white) text dropped.
+def visible_chars(page: Any) -> list[dict]:
+    """The page's characters with each overprinted one kept once and invisible text dropped.
 
-    White text on a dark fill (a table's header row) is content; white text elsewhere is not (real
-    reports carry invisible 'Your Score 58%' data labels beside the chart).
+    White text on a dark fill (a table's header row, a button) is content; white text elsewhere is
+    not (real reports carry invisible 'Your Score 58%' data labels beside the chart).
     """
-    chars = page.chars
-    if _overprinted(chars):
-        page = page.dedupe_chars(tolerance=1)
+    chars = _dedupe(page.chars)
     if any(_is_white(c) for c in chars):
         darks = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in (*page.rects, *page.curves) if r.get("fill")
                  and (rgb := to_rgb(r.get("non_stroking_color"))) is not None and luminance(rgb) < 0.6]
 
-        def keep(obj: dict) -> bool:
-            if obj.get("object_type") != "char" or not _is_white(obj):
+        def visible(c: dict) -> bool:
+            if not _is_white(c):
                 return True
-            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
             return any(d.x0 <= cx <= d.x1 and d.top <= cy <= d.bottom for d in darks)
 
-        page = page.filter(keep)
-    return page
+        chars = [c for c in chars if visible(c)]
+    return chars
 
 
 def _alt_text(image: dict) -> str | None:
@@ -195,7 +197,7 @@ def read_page(page: Any, number: int) -> Page:
     shapes, verticals = _shapes(page)
     bars = widen_lone_fills(group_bars(shapes, float(page.height)), verticals)
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_words(visible_text(page)), bars=bars, pictures=_pictures(page), gridlines=verticals)
+                words=_words(visible_chars(page)), bars=bars, pictures=_pictures(page), gridlines=verticals)
 
 
 def has_text_layer(page: Any) -> bool:
