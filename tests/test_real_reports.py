@@ -87,3 +87,26 @@ def test_outline_without_date_is_the_best_fit_not_the_newest():
                "Deploy and maintain assets"]
     outline, _ = catalog.match_domains(exam, None, printed)
     assert outline.effective.isoformat() == "2021-12-01"
+
+
+def test_batch_lists_other_programmes_and_comparison_columns(tmp_path):
+    import csv
+    import shutil
+
+    src = tmp_path / "class"
+    src.mkdir()
+    for name in ("rB-az104-fail-2022.pdf", "rC-gh300-pass-2025.pdf"):
+        shutil.copy(REAL / name, src / name)
+    shutil.copy(REAL / "other" / "pega-csa.pdf", src / "scorereport.pdf")
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(src), "-o", str(out), "--jobs", "1")
+    assert_no_traceback(proc)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r["file"]: r for r in csv.DictReader((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines())}
+    other = rows["scorereport.pdf"]
+    assert other["status"] == "other_programme" and "Pega" in other["error"] and not other["plan"]
+    az = rows["rB-az104-fail-2022.pdf"]
+    assert az["AZ-104: Manage Azure identities and governance (vs others)"] == "comparable"
+    assert az["AZ-104: Implement and manage storage (vs others)"] == "opportunity for improvement"
+    assert not any(k.startswith("GH-300") and k.endswith("(vs others)") for k in az)  # no table on GitHub reports
+    assert not list(out.glob("scorereport*retake*")) and "of another programme" in proc.stderr
