@@ -67,8 +67,10 @@ def test_comparison_column_from_position_when_there_is_no_alt_text():
 
 
 def test_numbered_objectives_are_not_skill_areas(parsed):
-    names = [d["printed_name"] for d in parsed["r0-70486-fail-2016.pdf"]["domains"]]
-    assert not any(n[:1].isdigit() for n in names) and len(names) == 6
+    name = "r0-70486-fail-2016.pdf"
+    names = [d["printed_name"] for d in parsed[name]["domains"]]
+    expected = json.loads((REAL / name).with_suffix(".expected.json").read_text())["domains"]
+    assert not any(n[:1].isdigit() for n in names) and len(names) == len(expected) >= 5
 
 
 @pytest.mark.parametrize("name", sorted(OTHERS))
