@@ -112,3 +112,18 @@ def test_batch_lists_other_programmes_and_comparison_columns(tmp_path):
     assert az["AZ-104: Implement and manage storage (vs others)"] == "opportunity for improvement"
     assert not any(k.startswith("GH-300") and k.endswith("(vs others)") for k in az)  # no table on GitHub reports
     assert not list(out.glob("scorereport*retake*")) and "of another programme" in proc.stderr
+
+
+def test_without_a_date_the_outline_is_chosen_by_names_with_a_warning():
+    from scorereader.interpret import Reading, Row
+    from scorereader.ir import Document
+    from scorereader.normalize import normalize
+
+    names = ["Manage Azure identities and governance (15-20%)", "Implement and manage storage (15-20%)",
+             "Deploy and manage Azure compute resources (20-25%)", "Configure and manage virtual networking (25-30%)",
+             "Monitor and back up Azure resources (10-15%)"]
+    reading = Reading(exam_code="AZ-104", score=640, passing_score=700, passed=False,
+                      rows=[Row(printed_name=n.rsplit(" (", 1)[0], weight=None, performance=0.5) for n in names])
+    report = normalize(reading, Document("x.pdf", "0" * 64, "pdf-text", 1), "x.pdf")
+    assert report.exam.outline == "2021-04-23"  # the 2021 names, not the newest outline
+    assert any("Without a readable exam date" in w for w in report.warnings)
