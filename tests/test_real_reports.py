@@ -112,6 +112,10 @@ def test_batch_lists_other_programmes_and_comparison_columns(tmp_path):
     assert az["AZ-104: Implement and manage storage (vs others)"] == "opportunity for improvement"
     assert not any(k.startswith("GH-300") and k.endswith("(vs others)") for k in az)  # no table on GitHub reports
     assert not list(out.glob("scorereport*retake*")) and "of another programme" in proc.stderr
+    again = run_cli("batch", str(src), "-o", str(out), "--jobs", "1")  # from the manifest this time
+    assert again.returncode == 0 and "1 of another programme" in again.stderr
+    rows = {r["file"]: r for r in csv.DictReader((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines())}
+    assert rows["scorereport.pdf"]["status"] == "other_programme"
 
 
 def test_without_a_date_the_outline_is_chosen_by_names_with_a_warning():

@@ -219,6 +219,7 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                 if res.ok and "other_programme" in res.value:
                     rows[rel] = _other_programme_row(rel, res.value, round(res.seconds, 2))
                     manifest.record_parse(by_rel[rel].sha256, parse_opts, report=res.value)
+                    report_error(rel, rows[rel].error)  # said once, as for a file that failed
                 elif res.ok:
                     reports[rel] = res.value
                     read_seconds[rel] = round(res.seconds, 2)

@@ -130,7 +130,7 @@ def _rows_without_bar(column: list[Bar], done: list[tuple[float, Row]], segs: li
             continue
         row.performance = 0.0
         row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in block if _weight_only(s))
-        row.evidence.append(Evidence(block[0].page, block[-1].box.union(block[0].box), "no bar: 0"))
+        row.evidence.append(Evidence(block[0].page, block[-1].box.union(block[0].box), "bar 0.00 (none drawn)"))
         out.append((cy, row))
     return out
 
@@ -265,7 +265,7 @@ def _make_row(label_segs: list[Segment], around: list[Segment], w: ReportWording
         return None
     row = Row(printed_name=name, weight=weight, performance=perf, band=band, label_segs=label_segs)
     row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in label_segs)
-    row.evidence.extend(Evidence(s.page, s.box, "weight") for s in around
+    row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in around
                         if s not in label_segs and parsers.parse_weight(s.text) and not parsers.strip_weight(s.text))
     return row
 
