@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 TEXT_PDF = ROOT / "fixtures" / "text" / "az104-fail-classic.pdf"
 SCREENSHOT = ROOT / "fixtures" / "images" / "sc300-fail-wrapped-screenshot1x.png"
 SCAN_PDF = ROOT / "fixtures" / "images" / "az104-old-outline-2022-scan300.pdf"
+# replicas of the real report: era C (every bold run drawn four times) and era 0 (picture bars)
+REAL_PDFS = [ROOT / "fixtures" / "real" / "rC-ai900-pass-2025.pdf", ROOT / "fixtures" / "real" / "r0-70486-fail-2016.pdf"]
 PY = sys.executable
 
 
@@ -83,6 +85,28 @@ def bench_text(runs: int) -> list[Row]:
               median(lambda: proc([PY, "-c", script, str(TEXT_PDF)]), runs), 1.3,
               note="`scorereader parse --json` vs a bare pdfplumber script")
     return [in_proc, cli]
+
+
+def bench_real(runs: int) -> list[Row]:
+    """The real report's replicas: parse vs a bare pdfplumber script that opens the file and
+    extracts words and rects (the issue's yardstick), in process, same file, back to back."""
+    import pdfplumber
+
+    from scorereader.pipeline import parse_file
+
+    rows = []
+    for path in REAL_PDFS:
+        if not path.exists():
+            continue
+
+        def bare(path: Path = path) -> None:
+            with pdfplumber.open(path) as pdf:
+                for page in pdf.pages:
+                    page.extract_words(), page.rects
+
+        rows.append(Row(f"real report replica {path.stem}", median(lambda: parse_file(path), runs),
+                        median(bare, runs), 1.5, note="parse_file vs open + words + rects"))
+    return rows
 
 
 def bench_ocr(runs: int) -> list[Row]:
@@ -175,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     rows: list[Row] = []
-    for section in (bench_startup, bench_text, bench_ocr, bench_render):
+    for section in (bench_startup, bench_text, bench_real, bench_ocr, bench_render):
         print(f"… {section.__name__}", file=sys.stderr)
         rows += section(args.runs)
     text = f"# Benchmarks\n\n{machine()}\n\nMedians of {args.runs} runs after a warm-up.\n\n{table(rows)}\n"

@@ -49,3 +49,11 @@ class NotAScoreReport(ScoreReaderError):
     """Readable, but not something we recognise as a score report."""
 
     exit_code = ExitCode.not_a_report
+
+
+class OtherProgramme(NotAScoreReport):
+    """A score report of another certification programme (Pega, SAS, …): readable, but not ours."""
+
+    def __init__(self, message: str, programme: str):
+        super().__init__(message)
+        self.programme = programme

@@ -85,6 +85,18 @@ class Bar:
         return max(0.0, min(1.0, (self.fill.x1 - self.track.x0) / self.track.width))
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A placed image that is not a chart (logo, photo, check mark): its box and alternate text.
+
+    Real Microsoft reports mark the comparison table's verdict with a check-mark picture whose only
+    machine-readable meaning is its position or its `/XXAlt` text ("Strength checked").
+    """
+
+    box: Box
+    alt: str | None = None
+
+
 @dataclass
 class Page:
     number: int  # 1-based
@@ -92,6 +104,8 @@ class Page:
     height: float
     words: list[Word] = field(default_factory=list)
     bars: list[Bar] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)  # text-layer PDFs only
+    gridlines: list[Box] = field(default_factory=list)  # thin vertical rules (chart gridlines, axes)
     # OCR only: the prepared frame (H×W×3 array) the coordinates refer to, for `--explain`
     frame: Any = field(default=None, repr=False, compare=False)
 

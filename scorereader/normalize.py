@@ -89,6 +89,9 @@ def _domains(rows: list[Row], exam, reading: Reading, b: float, warnings: list[s
         specs = [m.spec for m in matches]
         if outline is not None and any(specs):
             outline_date = outline.effective.isoformat()
+            if reading.exam_date is None and len(exam.outlines) > 1:
+                warnings.append(f"Without a readable exam date, the {exam.code} outline of {outline_date} was "
+                                "used because its skill-area names match the report best.")
     domains: list[Domain] = []
     for row, spec in zip(rows, specs):
         if spec is None and exam is not None:
@@ -108,7 +111,7 @@ def _domains(rows: list[Row], exam, reading: Reading, b: float, warnings: list[s
             weight_min=weight[0] if weight else None,
             weight_max=weight[1] if weight else None,
             performance=None if row.performance is None else round(row.performance, 3),
-            band=band, band_source=source))
+            band=band, band_source=source, comparison=row.comparison))
     return domains, outline_date
 
 

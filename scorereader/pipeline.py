@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .detect import check_input, sha256_of
-from .errors import InputTooLarge, NotAScoreReport, UsageError
+from .errors import InputTooLarge, NotAScoreReport, OtherProgramme, UsageError
 from .interpret import Reading, interpret
 from .ir import Document
 from .limits import MAX_OCR_PAGE_POINTS, MAX_PAGE_POINTS, MAX_PAGES_READ
@@ -69,6 +69,10 @@ def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "a
     kind = check_input(path)
     doc = extract(path, kind, ocr)
     reading = interpret(doc)
+    if reading.programme is not None:
+        article = "an" if reading.programme[0] in "AEIO" else "a"
+        raise OtherProgramme(f"{path} is {article} {reading.programme} score report; it does not look like a Microsoft or "
+                             "GitHub certification report, the only kind scorereader reads.", reading.programme)
     if not _recognizable(reading):
         raise NotAScoreReport(f"{path} was read, but it does not look like a certification score report "
                               "(no exam code with a score, result or skill areas was found)")

@@ -194,7 +194,7 @@ def test_rerun_does_no_work_and_force_redoes_it(tmp_path):
     assert second.returncode == 5
     assert {p: p.stat().st_mtime_ns for p in outputs} == mtimes
     s = summary(out)
-    assert s["counts"] == {"ok": 0, "skipped": 2, "failed": 1, "duplicate": 0}
+    assert s["counts"] == {"ok": 0, "skipped": 2, "failed": 1, "duplicate": 0, "other_programme": 0}
     assert s["run"]["work"] == {"parse": 0, "plan": 0, "cohort": 0}
     assert "up to date" in second.stderr
     rows = {r["file"]: r for r in read_csv(out / "summary.csv")}

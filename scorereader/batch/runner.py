@@ -194,6 +194,8 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
             if hit is None:
                 to_parse.append(Task(e.rel, "parse", {"path": str(e.path), "rel": e.rel,
                                                       "baseline": opts.baseline, "ocr": opts.ocr}))
+            elif hit["ok"] and "other_programme" in hit["report"]:
+                rows[e.rel] = _other_programme_row(e.rel, hit["report"])
             elif hit["ok"]:
                 reports[e.rel] = hit["report"]
                 cached.add(e.rel)
@@ -214,7 +216,11 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
             for res in pool.run(to_parse):
                 rel = res.task.id
                 work["parse"] += 1
-                if res.ok:
+                if res.ok and "other_programme" in res.value:
+                    rows[rel] = _other_programme_row(rel, res.value, round(res.seconds, 2))
+                    manifest.record_parse(by_rel[rel].sha256, parse_opts, report=res.value)
+                    report_error(rel, rows[rel].error)  # said once, as for a file that failed
+                elif res.ok:
                     reports[rel] = res.value
                     read_seconds[rel] = round(res.seconds, 2)
                     manifest.record_parse(by_rel[rel].sha256, parse_opts, report=res.value)
@@ -359,3 +365,9 @@ def _save_quietly(manifest: Manifest) -> None:
         manifest.save()
     except Exception:  # noqa: BLE001 - never mask the interrupt
         pass
+
+
+def _other_programme_row(rel: str, value: dict, seconds: float | None = None) -> S.Row:
+    """Another programme's report (Pega, SAS, …): listed as such, left out of the cohort, never planned."""
+    return S.Row(rel, "other_programme", error=value.get("message"), exit_code=int(ExitCode.not_a_report),
+                 seconds={"read": seconds} if seconds is not None else {})

@@ -18,14 +18,14 @@ BAND_SHORT = {"needs_improvement": "needs improvement", "near_baseline": "near b
               "above_baseline": "above baseline"}
 FIXED = ["file", "status", "error", "exam", "date", "score", "passed", "method", "report_type",
          "candidate", "candidate_id", "attempt", "trend", "plan", "duplicate_of"]
-STATUSES = ("ok", "skipped", "failed", "duplicate")
+STATUSES = ("ok", "skipped", "failed", "duplicate", "other_programme")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
 class Row:
     file: str
-    status: str                     # ok | skipped (up to date, from the manifest) | failed | duplicate
+    status: str                     # ok | skipped (up to date, from the manifest) | failed | duplicate | other_programme
     error: str | None = None
     exit_code: int | None = None
     report: dict[str, Any] | None = None
@@ -54,6 +54,7 @@ class Row:
                 "previous": list(self.earlier), "improved": list(self.improved),
                 "regressed": list(self.regressed), "text": self.trend_text},
             "bands": {d["name"]: d.get("band") for d in r.get("domains", [])},
+            "comparisons": {d["name"]: d["comparison"] for d in r.get("domains", []) if d.get("comparison")},
             "plan": self.plan, "duplicate_of": self.duplicate_of,
             "warnings": list(r.get("warnings", [])),
             "seconds": dict(self.seconds),
@@ -78,11 +79,22 @@ def band_columns(rows: list[Row]) -> list[tuple[str, str, str]]:
     return [(f"{code}: {name}", code, name) for code, name in cols]
 
 
+COMPARISON_SHORT = {"opportunity": "opportunity for improvement", "comparable": "comparable", "strength": "strength"}
+
+
+def comparison_columns(rows: list[Row]) -> list[tuple[str, str, str]]:
+    """(header, exam code, domain name) for every area some report's comparison table rated."""
+    rated = {(((r.report or {}).get("exam") or {}).get("code") or "?", d["name"])
+             for r in rows for d in (r.report or {}).get("domains", []) if d.get("comparison")}
+    return [(f"{h} (vs others)", c, n) for h, c, n in band_columns(rows) if (c, n) in rated]
+
+
 def to_csv(rows: list[Row]) -> str:
     cols = band_columns(rows)
+    ccols = comparison_columns(rows)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([neutralize(h) for h in FIXED + [c[0] for c in cols]])
+    w.writerow([neutralize(h) for h in FIXED + [c[0] for c in cols] + [c[0] for c in ccols]])
     for row in rows:
         j = row.to_json()
         code = j["exam"] or "?"
@@ -91,7 +103,8 @@ def to_csv(rows: list[Row]) -> str:
                  j["report_type"], j["candidate"], j["candidate_id"], j["attempt"], row.trend_text,
                  j["plan"], j["duplicate_of"]]
         bands = [BAND_SHORT.get(j["bands"].get(name), "") if c == code else "" for _, c, name in cols]
-        w.writerow([neutralize("" if v is None else v) for v in fixed + bands])
+        versus = [COMPARISON_SHORT.get(j["comparisons"].get(name), "") if c == code else "" for _, c, name in ccols]
+        w.writerow([neutralize("" if v is None else v) for v in fixed + bands + versus])
     return buf.getvalue()
 
 

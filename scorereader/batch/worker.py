@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from ..errors import ScoreReaderError
+from ..errors import OtherProgramme, ScoreReaderError
 
 # Test hooks (used by tests/test_batch.py to prove a hung or crashed worker cannot sink the batch):
 # a file whose name contains the value of one of these variables hangs / kills its worker
@@ -70,6 +70,9 @@ def parse_task(p: dict[str, Any]) -> dict[str, Any]:
     _test_hooks(rel, "parse")
     try:
         report = read_report(path, baseline=p.get("baseline"), ocr=p.get("ocr", "auto"))
+    except OtherProgramme as err:
+        # not a failure: listed in the summary as another programme's report, never planned
+        return {"other_programme": err.programme, "message": str(err).replace(path, rel)}
     except ScoreReaderError as err:
         # name the file as the user knows it (relative to DIR), not by its absolute path
         raise type(err)(str(err).replace(path, rel)) from None

@@ -483,11 +483,16 @@ def match_domains(exam: Exam, day: dt.date | None,
     """
     if not printed:
         return None, []
-    default = exam.outlines.index(exam.outline_on(day))
     results = [_assign(o, printed) for o in exam.outlines]
     fits = [fit for _, fit in results]
-    chosen = default
     best = max(fits)
+    if day is None:
+        # no date: the version whose names fit best (the newest only among equally good ones)
+        chosen = max(i for i, f in enumerate(fits) if f >= best - 1e-9)
+        matches = results[chosen][0]
+        return (None, matches) if all(m.spec is None for m in matches) else (exam.outlines[chosen], matches)
+    default = exam.outlines.index(exam.outline_on(day))
+    chosen = default
     if best > fits[default] + SWITCH_MARGIN:
         chosen = min((i for i, f in enumerate(fits) if f >= best - 0.5), key=lambda i: (abs(i - default), -i))
     matches = results[chosen][0]

@@ -35,7 +35,7 @@ def batch(directory: Path, outdir: Path | None, jobs: int | None, recursive: boo
     result = run_batch(BatchOptions(directory=directory, outdir=outdir, jobs=jobs, recursive=recursive,
                                     force=force, timeout=timeout, baseline=baseline, ocr=ocr,
                                     paper=paper.lower()))
-    counts = {s: sum(1 for r in result.rows if r.status == s) for s in ("ok", "skipped", "failed", "duplicate")}
+    counts = {s: sum(1 for r in result.rows if r.status == s) for s in ("ok", "skipped", "failed", "duplicate", "other_programme")}
     parts = [f"{counts['ok']} planned"]
     if counts["skipped"]:
         parts.append(f"{counts['skipped']} up to date (skipped)")
@@ -43,6 +43,8 @@ def batch(directory: Path, outdir: Path | None, jobs: int | None, recursive: boo
         parts.append(f"{counts['failed']} failed")
     if counts["duplicate"]:
         parts.append(f"{counts['duplicate']} duplicate{'s' if counts['duplicate'] != 1 else ''}")
+    if counts["other_programme"]:
+        parts.append(f"{counts['other_programme']} of another programme (not read)")
     n = len(result.rows)
     for note in result.notes:
         click.echo(f"scorereader: note: {note}", err=True)

@@ -11,6 +11,8 @@ from .common import baseline_option, for_each_file, ocr_option
 
 BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
               "above_baseline": "above baseline"}
+# the report's "How Your Performance Compares to Those Who Have Taken this Exam" verdict
+VERSUS_LABEL = {"opportunity": "opportunity for improvement", "comparable": "comparable", "strength": "strength"}
 
 
 @click.command()
@@ -59,12 +61,16 @@ def format_table(r: Report) -> str:
         head.append("  Type       practice assessment")
     width = max((len(d.name) for d in r.domains), default=10)
     width = min(width, 64)
-    rows = [f"  {'Skill area':<{width}}  {'weight':>7}  {'perf.':>5}  band"]
+    versus = any(d.comparison for d in r.domains)
+    rows = [f"  {'Skill area':<{width}}  {'weight':>7}  {'perf.':>5}  "
+            + (f"{'band':<28}  vs others who took it" if versus else "band")]
     for d in r.domains:
         weight = f"{d.weight_min}–{d.weight_max}%" if d.weight_min is not None else "—"
         perf = "—" if d.performance is None else f"{d.performance:.2f}"
         band = BAND_LABEL[d.band] + (" (printed)" if d.band_source == "printed" else "")
         name = d.name if len(d.name) <= width else d.name[: width - 1] + "…"
-        rows.append(f"  {name:<{width}}  {weight:>7}  {perf:>5}  {band}")
+        cmp = VERSUS_LABEL.get(d.comparison or "", "—") if versus else ""
+        rows.append((f"  {name:<{width}}  {weight:>7}  {perf:>5}  {band:<28}  {cmp}" if versus
+                     else f"  {name:<{width}}  {weight:>7}  {perf:>5}  {band}").rstrip())
     warn = [f"  ! {w}" for w in r.warnings]
     return "\n".join(head + [""] + rows + ([""] + warn if warn else [])) + "\n"

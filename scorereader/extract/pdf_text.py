@@ -9,10 +9,12 @@ import itertools
 from typing import Any
 
 from ..errors import EncryptedInput, InputUnreadable
-from ..ir import Box, Document, Page, Word
+from ..ir import Box, Document, Page, Picture, Word
 from ..limits import MAX_PAGES_READ
 from .bars import Shape, group_bars, widen_lone_fills
-from .colors import to_rgb
+from .colors import luminance, to_rgb
+
+PICTURE_BAR_MAX_HEIGHT = 0.03  # of the page height: a chart bar drawn as a picture (2015 reports)
 
 
 def _first_pages_pdf_class():
@@ -91,17 +93,80 @@ def page_count(pdf: Any) -> int:
     return pdf.page_count if hasattr(pdf, "page_count") else len(pdf.pages)
 
 
-def _words(page: Any) -> list[Word]:
-    words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
-                               use_text_flow=False, extra_attrs=["size"])
+def _words(chars: list[dict]) -> list[Word]:
+    from pdfplumber.utils import extract_words
+
+    words = extract_words(chars, x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
+                          use_text_flow=False, extra_attrs=["size"])
     return [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
             for w in words if w["text"].strip()]
+
+
+def _is_white(char: dict) -> bool:
+    rgb = to_rgb(char.get("non_stroking_color"))
+    return rgb is not None and min(rgb) >= 0.97
+
+
+def _dedupe(chars: list[dict], tolerance: float = 1.0) -> list[dict]:
+    """Fake bold: real reports draw every bold run four times, 0.14 pt apart, which would read
+    'AAAAZZZZ----999900000000'. Keep the first of the same character in the same font within
+    `tolerance` of itself (what pdfplumber's dedupe_chars does, in one pass over the page)."""
+    kept: dict[tuple, list[float]] = {}
+    out = []
+    for c in chars:
+        # copies share their baseline exactly; bucketing by line keeps this one pass
+        key = (c["text"], c.get("fontname"), round(float(c.get("size") or 0), 1), round(c["top"] / tolerance))
+        spots = kept.setdefault(key, [])
+        if any(abs(c["x0"] - x) <= tolerance for x in spots):
+            continue
+        spots.append(c["x0"])
+        out.append(c)
+    return out
+
+
+def visible_chars(page: Any) -> list[dict]:
+    """The page's characters with each overprinted one kept once and invisible text dropped.
+
+    White text on a dark fill (a table's header row, a button) is content; white text elsewhere is
+    not (real reports carry invisible 'Your Score 58%' data labels beside the chart).
+    """
+    chars = _dedupe(page.chars)
+    if any(_is_white(c) for c in chars):
+        darks = [Box(r["x0"], r["top"], r["x1"], r["bottom"]) for r in (*page.rects, *page.curves) if r.get("fill")
+                 and (rgb := to_rgb(r.get("non_stroking_color"))) is not None and luminance(rgb) < 0.6]
+
+        def visible(c: dict) -> bool:
+            if not _is_white(c):
+                return True
+            cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+            return any(d.x0 <= cx <= d.x1 and d.top <= cy <= d.bottom for d in darks)
+
+        chars = [c for c in chars if visible(c)]
+    return chars
+
+
+def _alt_text(image: dict) -> str | None:
+    stream = image.get("stream")
+    raw = getattr(stream, "attrs", {}).get("XXAlt") or getattr(stream, "attrs", {}).get("Alt")
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    return raw.strip() if isinstance(raw, str) and raw.strip() else None
+
+
+def _pictures(page: Any) -> list[Picture]:
+    return [Picture(Box(i["x0"], i["top"], i["x1"], i["bottom"]), _alt_text(i)) for i in page.images]
 
 
 def _shapes(page: Any) -> tuple[list[Shape], list[Box]]:
     """Painted shapes that may be bars, and thin vertical lines that may be gridlines/axes."""
     shapes: list[Shape] = []
     verticals: list[Box] = []
+    # bars drawn as small stretched pictures (2015 reports): several sharing one left edge
+    thin = [Box(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images
+            if im["bottom"] - im["top"] <= PICTURE_BAR_MAX_HEIGHT * float(page.height)]
+    for box in thin:
+        if sum(abs(o.x0 - box.x0) <= 1 for o in thin) >= 2:
+            shapes.append(Shape(box, None, True, "picture"))
     for r in page.rects:
         box = Box(r["x0"], r["top"], r["x1"], r["bottom"])
         if r.get("fill"):
@@ -132,7 +197,7 @@ def read_page(page: Any, number: int) -> Page:
     shapes, verticals = _shapes(page)
     bars = widen_lone_fills(group_bars(shapes, float(page.height)), verticals)
     return Page(number=number, width=float(page.width), height=float(page.height),
-                words=_words(page), bars=bars)
+                words=_words(visible_chars(page)), bars=bars, pictures=_pictures(page), gridlines=verticals)
 
 
 def has_text_layer(page: Any) -> bool:

@@ -40,21 +40,82 @@ def _below(seg: Segment, lines: list[Line], li: int) -> Segment | None:
 
 
 def _value_candidates(seg: Segment, label: str, line: Line, lines: list[Line], li: int,
-                      w: ReportWording) -> list[tuple[str, Segment]]:
-    out: list[tuple[str, Segment]] = []
+                      w: ReportWording) -> list[tuple[str, list[Segment]]]:
+    out: list[tuple[str, list[Segment]]] = []
     rest = _rest_after_label(seg, label)
-    if rest:
-        out.append((rest, seg))
+    nxt = None
     i = line.segments.index(seg)
-    if i + 1 < len(line.segments):
+    if i + 1 < len(line.segments) and _label_of(line.segments[i + 1], w) is None:
         nxt = line.segments[i + 1]
-        if _label_of(nxt, w) is None:
-            out.append((nxt.text, nxt))
+    block = _wrapped_value(seg, rest, nxt, lines, li, w)
+    if block is not None:
+        out.append(block)
+    if rest:
+        out.append((rest, [seg]))
+    if nxt is not None:
+        out.append((nxt.text, [nxt]))
     if not rest:
         below = _below(seg, lines, li)
         if below is not None and _label_of(below, w) is None:
-            out.append((below.text, below))
+            out.append((below.text, [below]))
     return out
+
+
+_LABEL_LIKE = re.compile(r"^[^\W\d][\w .#/'()-]{0,30}:(\s|$)")
+
+
+def _label_like(seg: Segment, w: ReportWording) -> bool:
+    """A known label, or any short 'Words:' (e.g. 'Site Number:'), which owns the value beside it."""
+    return _label_of(seg, w) is not None or bool(_LABEL_LIKE.match(seg.text))
+
+
+def _wrapped_value(seg: Segment, rest: str, nxt: Segment | None, lines: list[Line], li: int,
+                   w: ReportWording) -> tuple[str, list[Segment]] | None:
+    """A header value that wraps in a narrow column: 'Date: Sunday, September 4,' / '2022' (the rest
+    indented under the value), or the label printed between the parts ('Saturday, September' /
+    'Date:' / '21, 2024'). Pieces are text aligned with the value, on lines without a label of
+    their own in this column, nearer to this label than to any other; None when nothing wraps.
+    """
+    lh = seg.height
+    if rest:
+        anchor = seg.words[len(seg.words) - len(rest.split())].box.x0 if len(rest.split()) < len(seg.words) else None
+    else:
+        anchor = nxt.box.x0 if nxt is not None else None
+    col_labels = [(s, ln) for ln in lines[max(0, li - 4): li + 5] if ln.page == seg.page for s in ln.segments
+                  if abs(s.box.x0 - seg.box.x0) <= 2 * lh and _label_like(s, w)]
+    pieces: list[Segment] = []
+    for ln in lines[max(0, li - 2): li + 3]:
+        if ln.page != seg.page or ln is lines[li]:
+            continue
+        for s in ln.segments:
+            if anchor is not None:
+                if abs(s.box.x0 - anchor) > lh:
+                    continue
+            elif not (seg.box.x1 < s.box.x0 < seg.box.x1 + 8 * lh):
+                continue
+            if _label_like(s, w) or any(o.box.x1 <= s.box.x0 + 1 and abs(o.box.x0 - seg.box.x0) <= 2 * lh
+                                        and _label_like(o, w) for o in ln.segments if o is not s):
+                continue
+            if abs(s.box.cy - seg.box.cy) > 1.8 * (lh + 6):
+                continue
+            if _nearest_label(s, col_labels) is seg:
+                pieces.append(s)
+    if not pieces:
+        return None
+    own = [seg] if rest else ([nxt] if nxt is not None else [])
+    texts = [(s.box.top, s.text) for s in pieces] + ([(seg.box.top, rest)] if rest else [])
+    texts += [(nxt.box.top, nxt.text)] if nxt is not None and not rest else []
+    return " ".join(t for _, t in sorted(texts)), own + pieces
+
+
+def _nearest_label(piece: Segment, labels: list[tuple[Segment, Line]]) -> Segment | None:
+    """The label a wrapped piece belongs to: the nearest by height, the one above on a near tie."""
+    best: tuple[float, Segment] | None = None
+    for lab, _ in labels:
+        d = abs(piece.box.cy - lab.box.cy) - (0.25 * lab.height if lab.box.cy < piece.box.cy else 0.0)
+        if best is None or d < best[0]:
+            best = (d, lab)
+    return best[1] if best else None
 
 
 def split_inline_labels(lines: list[Line], w: ReportWording) -> None:
@@ -127,18 +188,20 @@ def read_fields(lines: list[Line], w: ReportWording, r: Reading) -> None:
             fname, label = hit
             if fname in found:
                 continue
-            for text, src in _value_candidates(seg, label, ln, lines, li, w):
+            for text, srcs in _value_candidates(seg, label, ln, lines, li, w):
                 value = _parse_field(fname, label, text, w)
                 if value is not None:
-                    found[fname] = (value, [seg, src])
-                    seg.tags.add("field")
-                    src.tags.add("field")
-                    if src.conf is not None and src.conf < LOW_CONFIDENCE:
+                    found[fname] = (value, [seg, *srcs])
+                    for src in (seg, *srcs):
+                        src.tags.add("field")
+                    confs = [x.conf for x in srcs if x.conf is not None]
+                    if confs and min(confs) < LOW_CONFIDENCE:
+                        src = min((x for x in srcs if x.conf is not None), key=lambda x: x.conf)
                         r.warnings.append(f"The {fname.replace('_', ' ')} was read with low OCR confidence "
                                           f"({src.conf:.0f}%): check '{text}'.")
                     break
     for fname, (value, segs) in found.items():
-        for s in segs:
+        for s in {id(x): x for x in segs}.values():
             r.evidence.append(Evidence(s.page, s.box, fname))
         if fname == "score":
             if value[0] == "percent":

@@ -25,7 +25,9 @@ class Row:
     weight: tuple[int, int] | None = None
     performance: float | None = None
     band: str | None = None  # a printed band word, as the SPEC's band id
+    comparison: str | None = None  # the comparison table's verdict (SPEC comparison ids)
     evidence: list[Evidence] = field(default_factory=list)
+    label_segs: list = field(default_factory=list, repr=False, compare=False)  # layout Segments of the label
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Reading:
     passing_score: int | None = None
     passed: bool | None = None
     practice: bool = False
+    programme: str | None = None  # another certification programme named in the title (not ours)
     score_is_percent: bool = False
     rows: list[Row] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -5,7 +5,7 @@ import re
 from statistics import median
 
 from .. import parsers
-from ..ir import Bar, Document
+from ..ir import Bar, Box, Document
 from ..layout import Line, Segment
 from ..rules import ReportWording, norm
 from .reading import Evidence, Reading, Row
@@ -65,6 +65,7 @@ def bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Rea
         for ci, column in enumerate(columns):
             # text of this column's rows lies right of the previous column's bars
             barrier = max((b.box.x1 for c in columns[:ci] for b in c), default=float("-inf"))
+            col_rows: list[tuple[float, Row]] = []
             for i, bar in enumerate(column):
                 row = _bar_row(bar, column, i, segs, barrier, lh, w)
                 if row is None:
@@ -77,8 +78,81 @@ def bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Rea
                                           "so its performance is unknown.")
                 label = f"bar {row.performance:.2f}" if row.performance is not None else "bar"
                 row.evidence.append(Evidence(page.number, bar.box, label))
-                rows.append(row)
+                col_rows.append((bar.box.cy, row))
+            col_rows += _rows_without_bar(column, col_rows, segs, barrier, page.gridlines, w)
+            rows.extend(row for _, row in sorted(col_rows, key=lambda t: t[0]))
     return rows
+
+
+def _rows_without_bar(column: list[Bar], done: list[tuple[float, Row]], segs: list[Segment], barrier: float,
+                      gridlines: list[Box], w: ReportWording) -> list[tuple[float, Row]]:
+    """Labels in the chart with no bar beside them: a bar of zero length is not drawn ('If a bar is not
+    displayed for a skill area, no questions were answered correctly in that section').
+
+    Only where the chart's gridlines (at least two, from the bars' 0 % line rightwards) run past the
+    label, with labels beside the bars; the label must line up with the other labels (same right or
+    left edge) in the same type size, in a gap of the bar sequence or one row beyond its ends.
+    """
+    if len(column) < 2 or not done:
+        return []
+    x0 = min(b.box.x0 for b in column)
+    grid = [g for g in gridlines if g.cx >= x0 - 2 and g.height > 0]
+    used = {id(s) for _, row in done for s in row.label_segs}
+    labels = [s for _, row in done for s in row.label_segs]
+    if not labels or any(s.box.x1 > column[0].box.x0 + 2 for s in labels):
+        return []
+    x0s, x1s = sorted(s.box.x0 for s in labels), sorted(s.box.x1 for s in labels)
+    right, left = x1s[len(x1s) // 2], x0s[len(x0s) // 2]
+    size = median(_size(s) for s in labels)
+    centers = [b.box.cy for b in column]
+    pitch = min(b - a for a, b in zip(centers, centers[1:]))
+    lo, hi = centers[0] - 1.35 * pitch, centers[-1] + 1.35 * pitch
+    loose = [s for s in segs if id(s) not in used and s.box.x0 >= barrier - 1 and s.box.x1 <= column[0].box.x0 + 2
+             and lo <= s.box.cy <= hi and (_label_ok(s) or _weight_only(s)) and abs(_size(s) - size) <= 0.15 * size
+             and (abs(s.box.x1 - right) <= 2 or abs(s.box.x0 - left) <= 2)]
+    out = []
+    for block in _blocks(loose):
+        cy = sum(s.box.cy for s in block) / len(block)
+        if sum(g.top <= cy <= g.bottom for g in grid) < 2:
+            continue  # outside the chart's grid
+        # a missing row sits where a bar would be: in a gap of the bar sequence, or one row pitch
+        # beyond the first or last bar
+        above = max((c for c in centers if c < cy), default=None)
+        below = min((c for c in centers if c > cy), default=None)
+        if above is None or below is None:
+            edge = below if above is None else above
+            if abs(abs(cy - edge) - pitch) > 0.3 * pitch:
+                continue
+        elif below - above < 1.6 * pitch:
+            continue
+        row = _make_row([s for s in block if not _weight_only(s)], block, w) if any(map(_label_ok, block)) else None
+        if row is None:
+            continue
+        row.performance = 0.0
+        row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in block if _weight_only(s))
+        row.evidence.append(Evidence(block[0].page, block[-1].box.union(block[0].box), "bar 0.00 (none drawn)"))
+        out.append((cy, row))
+    return out
+
+
+def _size(s: Segment) -> float:
+    return median(x.size for x in s.words)
+
+
+def _weight_only(s: Segment) -> bool:
+    """'(25-30%)' alone on the last line of a wrapped label."""
+    return parsers.parse_weight(s.text) is not None and not parsers.strip_weight(s.text)
+
+
+def _blocks(segs: list[Segment]) -> list[list[Segment]]:
+    """Label lines stacked with ordinary leading form one block; a wider gap starts the next label."""
+    blocks: list[list[Segment]] = []
+    for s in sorted(segs, key=lambda s: (s.box.top, s.box.x0)):
+        if blocks and s.box.top - max(x.box.bottom for x in blocks[-1]) <= 0.6 * s.height:
+            blocks[-1].append(s)
+        else:
+            blocks.append([s])
+    return blocks
 
 
 def _columns(bars: list[Bar], tol: float) -> list[list[Bar]]:
@@ -106,10 +180,13 @@ def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: 
     hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(column) else bb.cy + 2.5 * lh
     mine = [s for s in segs if s.box.x0 >= barrier - 1 and s.box.x0 <= bb.x1 + 6 * lh]
     in_band = [s for s in mine if lo <= s.box.cy < hi]
-    left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
+    left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and (_label_ok(s) or _weight_only(s))]
     right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
     if left:
-        label_segs = _label_column(left)
+        # the label block beside this bar (others in the band belong to a row with no bar drawn)
+        block = min(_blocks(left), key=lambda b: (min(abs(s.box.cy - bb.cy) for s in b)))
+        label_segs = _label_column([s for s in block if _label_ok(s)])
+        right += [s for s in block if _weight_only(s)]
     else:  # stacked layout: the label sits above its bar
         top_lim = column[i - 1].box.bottom if i else bb.top - 3.5 * lh
         label_segs = [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.top + 1
@@ -162,8 +239,9 @@ def _label_column(left: list[Segment]) -> list[Segment]:
     words_first = [s for s in left if re.search(r"[^\W\d_]{2,}", parsers.strip_weight(s.text))]
     if not words_first:
         return []
-    x0 = min(s.box.x0 for s in words_first)
-    return [s for s in words_first if s.box.x0 <= x0 + 2 * s.height]
+    first = min(words_first, key=lambda s: s.box.x0)
+    # left-aligned lines share x0; right-aligned wrapped lines overlap the longest one
+    return [s for s in words_first if s.box.x0 <= first.box.x0 + 2 * s.height or s.box.h_overlap(first.box) > 0]
 
 
 def _make_row(label_segs: list[Segment], around: list[Segment], w: ReportWording) -> Row | None:
@@ -185,8 +263,10 @@ def _make_row(label_segs: list[Segment], around: list[Segment], w: ReportWording
     name = re.sub(r"\s*\d{1,3}\s*%$", "", name).strip()
     if not name or norm(name) in w.chart_words:
         return None
-    row = Row(printed_name=name, weight=weight, performance=perf, band=band)
+    row = Row(printed_name=name, weight=weight, performance=perf, band=band, label_segs=label_segs)
     row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in label_segs)
+    row.evidence.extend(Evidence(s.page, s.box, "skill area") for s in around
+                        if s not in label_segs and parsers.parse_weight(s.text) and not parsers.strip_weight(s.text))
     return row
 
 

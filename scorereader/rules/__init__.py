@@ -32,6 +32,10 @@ class ReportWording:
     exclude_sections: tuple[str, ...]
     chart_words: frozenset[str]
     boilerplate: tuple[re.Pattern[str], ...]
+    comparison_headings: tuple[str, ...]
+    comparison_columns: dict[str, tuple[str, ...]]   # verdict id -> column heading words
+    our_programmes: tuple[re.Pattern[str], ...]
+    other_programmes: dict[str, tuple[re.Pattern[str], ...]]  # programme name -> patterns
 
 
 @cache
@@ -47,4 +51,9 @@ def report_wording() -> ReportWording:
         exclude_sections=tuple(d["sections"]["exclude"]),
         chart_words=frozenset(d["chart_words"]["ignore"]),
         boilerplate=tuple(re.compile(p, re.I) for p in d["boilerplate"]["patterns"]),
+        comparison_headings=tuple(d["comparison"]["headings"]),
+        comparison_columns={k: tuple(v) for k, v in d["comparison"]["columns"].items()},
+        our_programmes=tuple(re.compile(p, re.I) for p in d["programmes"]["ours"]),
+        other_programmes={name: tuple(re.compile(p, re.I) for p in pats)
+                          for name, pats in d["programmes"]["others"].items()},
     )
