@@ -267,6 +267,27 @@ def check_pdf(pdf: str | Path | bytes) -> tuple[list[Problem], int]:
     return problems, pages
 
 
+def scorereader_pdfs(folder: Path) -> list[Path]:
+    """PDFs under `folder` that scorereader rendered (Creator `scorereader`, from the templates'
+    generator meta): plans and cohort summaries whatever their file names; inputs are skipped."""
+    import pypdfium2 as pdfium
+
+    found = []
+    for path in sorted(folder.rglob("*.pdf")):
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 20_000_000:
+            continue  # FIFOs, devices and links that hostile-input tests leave behind; huge inputs
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            continue  # damaged or stub inputs
+        try:
+            if doc.get_metadata_value("Creator") == "scorereader":
+                found.append(path)
+        finally:
+            doc.close()
+    return found
+
+
 def main(argv: list[str]) -> int:
     bad = 0
     for name in argv:
