@@ -94,3 +94,43 @@ def test_checker_fails_on_a_label_too_wide_for_its_bar_segment():
     assert n >= 6
     problems = check_pdf(html_to_pdf(html))[0]
     assert any(p.kind == "crosses-box" for p in problems), problems
+
+
+# ------------------------------------------------------------------ what the fixed cells say
+
+def _text(data: bytes) -> str:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return " ".join(" ".join(page.extract_text() or "" for page in pdf.pages).split())
+
+
+def test_unknown_weight_is_a_dash_with_one_footnote():
+    from scorereader.render.pdf import render_pdf
+
+    gh = _text(render_pdf(edge_plans()["gh300-six-long-noweights"], paper="letter"))
+    assert gh.count("— Weight unknown: not printed on the report and not in the exam catalog") == 1
+    assert gh.count("weight unknown · result") == 6        # the detail pages say it in words, once each
+    assert "weight weight" not in gh
+    dp = _text(render_pdf(edge_plans()["dp203-retired"]))
+    assert "Weight unknown" not in dp and "30–35 %" in dp  # known weights: no footnote
+
+
+def test_every_segment_hours_are_printed_in_the_bar_or_in_its_key():
+    from scorereader.render.svg import SPLIT_CHART_PT, label_width, time_split_chart
+
+    for plan in edge_plans().values():
+        html = str(time_split_chart(plan))
+        segs = re.findall(r'width: ([\d.]+)%">([^<]*)</div>', html)
+        key = re.findall(r'</span>([^<]*)</span>', html)
+        shown = [d for d in plan.domains if d.hours > 0]
+        assert len(segs) == len(shown)
+        for n, (d, (pct, label)) in enumerate(zip(shown, segs), start=1):
+            full = f"{n} · {d.hours:g} h"
+            assert label in (full, str(n), "")
+            assert label_width(label) <= float(pct) / 100 * SPLIT_CHART_PT
+            assert (label == full) != (full in key), (full, label, key)
+    six = str(time_split_chart(edge_plans()["gh300-six-long-noweights"]))
+    assert ">6</div>" in six and "6 · 4.5 h" in six  # the last, narrow segment: number in the bar, hours in the key
