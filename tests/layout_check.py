@@ -2,8 +2,8 @@
 text that a reader would see as broken.
 
 What it looks at, all from the PDF itself (so it works on any produced file, not only on HTML we hold):
-glyph boxes, rects, curves and lines from pdfplumber, and the page rendered with pdfium to tell a
-filled box from a border (see `_painted`).
+glyph boxes from pdfplumber; paths from pdfium with their clip paths applied (`_shapes`), and the
+page rendered by pdfium to tell a filled box from a ring-shaped border (`_painted`).
 
 * `overlap`   — glyphs of two different text runs on top of each other (`weight unknn11.5 h`).
 * `off-page`  — a glyph outside the page box.
@@ -33,9 +33,9 @@ KERN = 0.6             # consecutive glyphs of one run may overlap this much (ke
 STRADDLE = 1.0         # pt a glyph may poke out of a filled box it is otherwise inside
 CELL_CLEARANCE = 1.0   # pt a glyph keeps from its table cell's sides
 BOX_CLEARANCE = 0.8    # pt a glyph keeps from the left and right sides of the filled box it sits in
-RULE_MAX = 1.6         # a filled rect thinner than this is a rule, not a box
+RULE_MAX = 3.0         # a shape thinner than this is a rule (a border, a table line), not a box
 MIN_BOX = 3.0          # smaller filled shapes (dots in dashed lines) are ignored
-WHITE = {(1.0, 1.0, 1.0), (1.0,), (0.0, 0.0, 0.0, 0.0)}
+SCALE = 2.0            # render scale for the pixel samples (144 dpi)
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,6 @@ def _glyphs(page) -> tuple[list[Glyph], dict[int, str]]:  # noqa: ANN001 - pdfpl
     return out, {k: v.strip() for k, v in texts.items()}
 
 
-def _filled(shape) -> bool:  # noqa: ANN001
-    colour = shape.get("non_stroking_color")
-    if not shape.get("fill") or colour is None:
-        return False
-    return tuple(round(float(v), 3) for v in (colour if isinstance(colour, (tuple, list)) else (colour,))) not in WHITE
-
-
 def _overlaps(page_no: int, glyphs: list[Glyph], texts: dict[int, str]) -> list[Problem]:
     grid: dict[tuple[int, int], list[int]] = defaultdict(list)
     for i, g in enumerate(glyphs):
@@ -108,51 +101,91 @@ def _overlaps(page_no: int, glyphs: list[Glyph], texts: dict[int, str]) -> list[
     return out
 
 
-def _rgb(shape) -> tuple[int, int, int] | None:  # noqa: ANN001
-    c = shape.get("non_stroking_color")
-    c = tuple(c) if isinstance(c, (tuple, list)) else (c,)
-    if len(c) == 1:
-        return (round(c[0] * 255),) * 3
-    if len(c) == 3:
-        return tuple(round(v * 255) for v in c)  # type: ignore[return-value]
-    return None
+@dataclass(frozen=True)
+class Shape:
+    """A filled or stroked path as it shows on paper: its bounds cut down to its clip path's."""
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    rgb: tuple[int, int, int]
+    stroked: bool
 
 
-def _painted(image, shape) -> bool:  # noqa: ANN001
-    """Is the shape's inside really painted in its colour? WeasyPrint draws a border by clipping to
-    the border ring and filling the whole border box, and pdfplumber does not see the clip: a border
-    looks like a filled box. The rendered page tells them apart (3 × 3 samples inside the box)."""
-    rgb = _rgb(shape)
-    if rgb is None or image is None:
-        return True
-    sx, sy = image.width / image.info["pt_w"], image.height / image.info["pt_h"]
+def _shapes(page) -> list[Shape]:  # noqa: ANN001 - pypdfium2 page
+    """Paths from pdfium, clip applied. WeasyPrint draws a border by clipping to the border's band
+    and filling the whole box, so without the clip a border would look like a filled box."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    height = page.get_height()
+    out = []
+    # Top-level paths only: paths inside form XObjects (SVG images such as the checkboxes) report
+    # bounds and clips in the form's own space, and images are not layout boxes.
+    for obj in page.get_objects(max_depth=0):
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        clip = pdfium_c.FPDFPageObj_GetClipPath(obj.raw)
+        if clip:
+            for i in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+                xs, ys = [], []
+                for j in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, i)):
+                    seg = pdfium_c.FPDFClipPath_GetPathSegment(clip, i, j)
+                    x, y = ctypes.c_float(), ctypes.c_float()
+                    pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+                    xs.append(x.value)
+                    ys.append(y.value)
+                if xs:
+                    left, right = max(left, min(xs)), min(right, max(xs))
+                    bottom, top = max(bottom, min(ys)), min(top, max(ys))
+        if right - left <= 0.05 or top - bottom <= 0.05:
+            continue
+        mode, stroke = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDFPath_GetDrawMode(obj.raw, mode, stroke)
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if mode.value:
+            pdfium_c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a)
+        elif stroke.value:
+            pdfium_c.FPDFPageObj_GetStrokeColor(obj.raw, r, g, b, a)
+        else:
+            continue
+        rgb = (r.value, g.value, b.value)
+        if a.value == 0 or rgb == (255, 255, 255):
+            continue  # invisible, or white on white paper (dividers between segments)
+        if not mode.value:  # a stroke's bounds include half its width past each end: take it off
+            half = min(right - left, top - bottom) / 2
+            left, right = (left + half, right - half) if right - left > top - bottom else (left, right)
+            bottom, top = (bottom + half, top - half) if top - bottom > right - left else (bottom, top)
+        out.append(Shape(left, height - top, right, height - bottom, rgb, not mode.value))
+    return out
+
+
+def _painted(image, shape: Shape, scale: float) -> bool:  # noqa: ANN001
+    """Is the inside of the shape really its colour? A border drawn as a ring (rounded corners) has
+    the whole box as its bounds; the rendered page tells a ring from a filled box (3 × 3 samples)."""
     hits = 0
     for fx in (0.25, 0.5, 0.75):
         for fy in (0.25, 0.5, 0.75):
-            x = (shape["x0"] + fx * (shape["x1"] - shape["x0"])) * sx
-            y = (shape["top"] + fy * (shape["bottom"] - shape["top"])) * sy
+            x = (shape.x0 + fx * (shape.x1 - shape.x0)) * scale
+            y = (shape.top + fy * (shape.bottom - shape.top)) * scale
             px = image.getpixel((min(int(x), image.width - 1), min(int(y), image.height - 1)))
-            hits += all(abs(a - b) <= 12 for a, b in zip(px[:3], rgb))
+            hits += all(abs(p - q) <= 12 for p, q in zip(px[:3], shape.rgb))
     return hits >= 5
 
 
-def _boxes_and_rules(page, image=None):  # noqa: ANN001, ANN202
+def _boxes_and_rules(shapes: list[Shape], image, scale: float):  # noqa: ANN001, ANN202
+    """Filled boxes, horizontal rules (x0, x1, y) and vertical rules (x0, x1, top, bottom)."""
     boxes, hrules, vrules = [], [], []
-    for shape in [*page.rects, *page.curves]:
-        w, h = shape["x1"] - shape["x0"], shape["bottom"] - shape["top"]
-        if not _filled(shape):
-            continue
+    for sh in shapes:
+        w, h = sh.x1 - sh.x0, sh.bottom - sh.top
         if h <= RULE_MAX and w > MIN_BOX:
-            hrules.append((shape["x0"], shape["x1"], (shape["top"] + shape["bottom"]) / 2))
+            hrules.append((sh.x0, sh.x1, (sh.top + sh.bottom) / 2))
         elif w <= RULE_MAX and h > MIN_BOX:
-            vrules.append((shape["x0"], shape["x1"], shape["top"], shape["bottom"]))
-        elif w >= MIN_BOX and h >= MIN_BOX and _painted(image, shape):
-            boxes.append((shape["x0"], shape["top"], shape["x1"], shape["bottom"]))
-    for line in page.lines:
-        if abs(line["top"] - line["bottom"]) < 0.01:
-            hrules.append((min(line["x0"], line["x1"]), max(line["x0"], line["x1"]), line["top"]))
-        elif abs(line["x0"] - line["x1"]) < 0.01:
-            vrules.append((line["x0"], line["x1"], line["top"], line["bottom"]))
+            vrules.append((sh.x0, sh.x1, sh.top, sh.bottom))
+        elif not sh.stroked and w >= MIN_BOX and h >= MIN_BOX and _painted(image, sh, scale):
+            boxes.append((sh.x0, sh.top, sh.x1, sh.bottom))
     return boxes, hrules, vrules
 
 
@@ -250,13 +283,13 @@ def check_pdf(pdf: str | Path | bytes) -> tuple[list[Problem], int]:
     rendered = pdfium.PdfDocument(data)
     with pdfplumber.open(io.BytesIO(data)) as doc:
         for no, page in enumerate(doc.pages, start=1):
-            image = rendered[no - 1].render(scale=2).to_pil().convert("RGB")
-            image.info.update(pt_w=float(page.width), pt_h=float(page.height))
+            drawn = rendered[no - 1]
+            image = drawn.render(scale=SCALE).to_pil().convert("RGB")
             glyphs, texts = _glyphs(page)
-            for g in glyphs:
-                if g.x0 < -0.5 or g.top < -0.5 or g.x1 > page.width + 0.5 or g.bottom > page.height + 0.5:
-                    problems.append(Problem(no, "off-page", g.text, (g.x0, g.top, g.x1, g.bottom)))
-            boxes, hrules, vrules = _boxes_and_rules(page, image)
+            off = {g.run: g for g in glyphs
+                   if g.x0 < -0.5 or g.top < -0.5 or g.x1 > page.width + 0.5 or g.bottom > page.height + 0.5}
+            problems += [Problem(no, "off-page", texts[r], (g.x0, g.top, g.x1, g.bottom)) for r, g in off.items()]
+            boxes, hrules, vrules = _boxes_and_rules(_shapes(drawn), image, SCALE)
             problems += _overlaps(no, glyphs, texts)
             problems += _crosses_boxes(no, glyphs, texts, boxes)
             problems += _crossed_by_rules(no, glyphs, texts, hrules, vrules)

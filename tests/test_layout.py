@@ -134,3 +134,25 @@ def test_every_segment_hours_are_printed_in_the_bar_or_in_its_key():
             assert (label == full) != (full in key), (full, label, key)
     six = str(time_split_chart(edge_plans()["gh300-six-long-noweights"]))
     assert ">6</div>" in six and "6 · 4.5 h" in six  # the last, narrow segment: number in the bar, hours in the key
+
+
+# ------------------------------------------------------------------ each check can fail
+
+_PAGE = ('<html><head><style>@page {{ size: A4; margin: 20mm }} html {{ font: 10pt "DejaVu Sans" }}</style></head>'
+         '<body><p>Some ordinary text first.</p>{}</body></html>')
+BROKEN = {
+    "overlap": '<div style="position: relative; height: 20pt"><span style="position: absolute; left: 0">'
+               'Weight unknown</span><span style="position: absolute; left: 30pt">11.5 h</span></div>',
+    "off-page": '<p style="margin-left: -40mm">Runs off the left edge of the page</p>',
+    "crosses-box": '<div style="background: #c0392b; color: #fff; width: 30pt; white-space: nowrap">5 · 12.5 h</div>',
+    "crossed-by-rule": '<p style="height: 4pt; line-height: 10pt; border-bottom: 1pt solid #000">Crossed out</p>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_each_check_fails_on_its_defect(kind):
+    from scorereader.render.pdf import html_to_pdf
+
+    assert check_pdf(html_to_pdf(_PAGE.format("")))[0] == []
+    problems = check_pdf(html_to_pdf(_PAGE.format(BROKEN[kind])))[0]
+    assert kind in {p.kind for p in problems}, problems
