@@ -48,3 +48,34 @@ def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+_LAYOUT_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):  # noqa: ANN001, ANN201 - pytest hook
+    for line in _LAYOUT_SUMMARY:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_produced_pdf_is_laid_out_cleanly(tmp_path_factory):
+    """At the end of the session, every plan and cohort PDF any test wrote under pytest's temporary
+    folders (CLI runs, batches, renders) goes through the layout checker; problems fail the run
+    (reported as an error in the last test's teardown). tests/test_layout.py covers the fixtures and
+    edge cases on purpose; this catches whatever else the suite prints."""
+    yield
+    from layout_check import check_pdf, scorereader_pdfs
+
+    base = tmp_path_factory.getbasetemp()
+    problems, pdfs, pages = [], scorereader_pdfs(base), 0
+    for path in pdfs:
+        found, n = check_pdf(path)
+        pages += n
+        problems += [f"{path.relative_to(base)}: {p}" for p in found]
+    if pdfs:
+        _LAYOUT_SUMMARY.append(f"layout check: {len(pdfs)} PDF(s) the tests wrote, {pages} page(s), "
+                               f"{len(problems)} problem(s)")
+    if problems:
+        pytest.fail(f"{len(problems)} layout problem(s) in PDFs the tests produced:\n" + "\n".join(problems[:50]),
+                    pytrace=False)

@@ -67,22 +67,44 @@ def performance_chart(plan: Plan, width: int = 640) -> Markup:
     return Markup("".join(out))
 
 
-def time_split_chart(plan: Plan, width: int = 640) -> Markup:
+#: Width of the plan's text column on the narrower paper (A4: 210 mm less 2 × 16 mm margins), in pt.
+SPLIT_CHART_PT = 504.0
+#: Segment labels: DejaVu Sans Bold at 6.6 pt (plan.css .sc-seg); advance widths in em of the glyphs a
+#: label uses, anything else counted wide. A label needs its width plus this much room in its segment.
+_LABEL_PT = 6.6
+_LABEL_EM = {**dict.fromkeys("0123456789", 0.696), " ": 0.348, "·": 0.380, ".": 0.380, "h": 0.712}
+_LABEL_ROOM_PT = 6.0  # 1.2 pt white divider + a clear margin either side
+
+
+def label_width(text: str) -> float:
+    """The printed width of a segment label in pt (a slight overestimate, never an underestimate)."""
+    return sum(_LABEL_EM.get(ch, 1.0) for ch in text) * _LABEL_PT
+
+
+def time_split_chart(plan: Plan, width: float = SPLIT_CHART_PT) -> Markup:
     """The study-time split: one stacked bar, a segment per domain (its number, its hours).
 
-    Absolutely placed HTML boxes with explicit widths (no SVG text: see performance_chart). Labels follow the old
-    640-unit chart: the full label from 34 units wide, the number alone from 12.
+    Absolutely placed HTML boxes with explicit widths (no SVG text: see performance_chart). A segment
+    shows "n · hours" when that fits in it at the narrower paper, else "n" when that fits, else nothing;
+    every segment whose hours are not printed in it is listed in a key under the bar.
     """
     total = plan.total_hours or 1
     out = ['<div class="sc" role="img">']
+    key = []
     left = 0.0
     for n, d in enumerate(plan.domains, start=1):
         if d.hours <= 0:
             continue
         frac = d.hours / total
-        label = f"{n} · {d.hours:g} h" if frac * width >= 34 else f"{n}" if frac * width >= 12 else ""
+        room = frac * width - _LABEL_ROOM_PT
+        full = f"{n} · {d.hours:g} h"
+        label = full if label_width(full) <= room else f"{n}" if label_width(f"{n}") <= room else ""
+        if label != full:
+            key.append(f'<span class="sc-key"><span class="sc-sw {_cls(d.band)}"></span>{escape(full)}</span>')
         out.append(f'<div class="sc-seg {_cls(d.band)}" style="left: {left * 100:.3f}%; width: {frac * 100:.3f}%">'
                    f'{escape(label)}</div>')
         left += frac
     out.append("</div>")
+    if key:
+        out.append(f'<p class="sc-legend">{" ".join(key)}</p>')
     return Markup("".join(out))
