@@ -92,8 +92,8 @@ class WorkerPool:
                 return None
             how = f"signal {-err.exitcode}" if err.exitcode < 0 else f"exit code {err.exitcode}"
             return Result(task, False, error=f"the worker reading it crashed ({how})")
-        except Exception as err:  # noqa: BLE001 - e.g. a broken pool: this task fails, the batch goes on
-            self._size = 0   # the next round starts a fresh pool
-            return Result(task, False, error=f"internal error ({type(err).__name__}: {err})", exit_code=1)
+        except Exception as err:  # noqa: BLE001 - a broken pool: the task fails, the batch goes on
+            self._size = 0   # the next round starts a fresh pool; no exit code: not the file's result
+            return Result(task, False, error=f"the worker pool failed ({type(err).__name__}: {err})")
         self.stats.peak_rss_kb[pid] = max(self.stats.peak_rss_kb.get(pid, 0), rss or 0)
         return Result(task, ok, value, error, code, seconds)
