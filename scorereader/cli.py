@@ -11,7 +11,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import ExitCode, ScoreReaderError
+from .errors import BrokenInstall, ExitCode, ScoreReaderError
 
 # command name -> "module:attribute"; each command lives beside the code it drives.
 COMMANDS = {
@@ -43,8 +43,10 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         try:
             return getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            return None
+        except (ImportError, AttributeError) as err:
+            # a known command that cannot load is a broken install, not a typo (exit 1, not 2)
+            raise BrokenInstall(f"the '{name}' command cannot be loaded ({type(err).__name__}: {err}); "
+                                "reinstall scorereader (pip install --force-reinstall scorereader).") from err
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
@@ -53,6 +55,7 @@ class LazyGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """`scorereader --open FILE` is the drop target too: the first argument that is neither a
         group option nor a command starts `plan`'s arguments (its options included)."""
+        args = _debug_first(args)
         group_options = {o for p in self.params for o in [*p.opts, *p.secondary_opts]}
         group_options |= set(ctx.help_option_names)
         for i, arg in enumerate(args):
@@ -67,6 +70,14 @@ class LazyGroup(click.Group):
         if args and args[0] not in COMMANDS and not args[0].startswith("-"):
             args = ["plan", *args]  # the drop target
         return super().resolve_command(ctx, args)
+
+
+def _debug_first(args: list[str]) -> list[str]:
+    """`--debug` anywhere before `--` (e.g. `scorereader parse --debug FILE`) is the group's option."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug", *[a for a in args[:end] if a != "--debug"], *args[end:]]
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,7 +110,7 @@ def fail(err: BaseException, debug: bool) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or os.environ.get("SCOREREADER_DEBUG") == "1"
+    debug = "--debug" in _debug_first(args)[:1] or os.environ.get("SCOREREADER_DEBUG") == "1"
     failed: tuple[BaseException, str] | None = None
     try:
         rc = cli.main(args=args, prog_name="scorereader", standalone_mode=False)

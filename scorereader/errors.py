@@ -1,4 +1,9 @@
-"""Typed failures, each carrying the SPEC exit code; the CLI maps them to one sentence in one place."""
+"""Typed failures, each carrying the SPEC exit code; the CLI maps them to one sentence in one place.
+
+A subclass means "is a kind of": an encrypted PDF *is* an unreadable input. Classes that only share
+an exit code (an unwritable output folder, a missing Tesseract) set `exit_code` themselves, so that
+`except InputUnreadable` never catches a problem with the output or the installation.
+"""
 from __future__ import annotations
 
 from enum import IntEnum
@@ -11,6 +16,10 @@ class ExitCode(IntEnum):
     unreadable = 3
     not_a_report = 4
     partial_batch = 5
+    # The SPEC has no codes of their own for these; they share 3 ("the work cannot be done with what
+    # is on disk"), which scripts already test for. Aliases, so each class says what it means.
+    unwritable = 3
+    missing_dependency = 3
 
 
 class ScoreReaderError(Exception):
@@ -37,12 +46,16 @@ class InputTooLarge(InputUnreadable):
     pass
 
 
-class MissingDependency(InputUnreadable):
-    """A system tool (Tesseract) is absent; the message says how to install it."""
+class MissingDependency(ScoreReaderError):
+    """A system tool (Tesseract) or its data is absent; the message says how to install it."""
+
+    exit_code = ExitCode.missing_dependency
 
 
-class OutputUnwritable(InputUnreadable):
-    pass
+class OutputUnwritable(ScoreReaderError):
+    """An output file or folder cannot be created or written."""
+
+    exit_code = ExitCode.unwritable
 
 
 class NotAScoreReport(ScoreReaderError):
@@ -57,3 +70,11 @@ class OtherProgramme(NotAScoreReport):
     def __init__(self, message: str, programme: str):
         super().__init__(message)
         self.programme = programme
+
+
+class CatalogError(ScoreReaderError):
+    """A catalog data file is malformed — a bug in the shipped data, so exit code 1."""
+
+
+class BrokenInstall(ScoreReaderError):
+    """Part of scorereader itself (or a Python package it needs) cannot be imported."""

@@ -31,8 +31,11 @@ BAD_FILES = ["zero-byte.pdf", "truncated.pdf", "not-a-report.pdf", "notes.txt"]
 # --------------------------------------------------------------------------- helpers
 
 def run_batch(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real command; with SCOREREADER_TEST_HANG/CRASH in `env`, through tests/faulty_batch.py."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "scorereader", "batch", *map(str, args)],
+    faulty = any(k.startswith("SCOREREADER_TEST_") for k in env or {})
+    command = [sys.executable, str(ROOT / "tests" / "faulty_batch.py")] if faulty else [sys.executable, "-m", "scorereader"]
+    return subprocess.run([*command, "batch", *map(str, args)],
                           capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT)
 
 
@@ -348,7 +351,7 @@ def test_ctrl_c_stops_cleanly(tmp_path):
         (tmp_path / f"r{i}.pdf").write_bytes(data + f"\n%{i}\n".encode())
     (tmp_path / "zz-hang.pdf").write_bytes(data + b"\n%hang\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SCOREREADER_TEST_HANG": "plan:hang"}
-    proc = subprocess.Popen([sys.executable, "-m", "scorereader", "batch", str(tmp_path), "--jobs", "2"],
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "faulty_batch.py"), "batch", str(tmp_path), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     manifest = tmp_path / "scorereader-out" / ".scorereader-manifest.json"
     deadline = time.monotonic() + 120

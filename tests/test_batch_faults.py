@@ -3,8 +3,8 @@ that hangs and one that crashes. Every good file still gets its plan, every bad 
 a reason, the exit code is 5, and summary.csv neutralizes cells a spreadsheet would execute.
 
 Slow by nature (a plan PDF per file, ~0.5–1 s each over 2 workers): about a minute and a half.
-The hang and the crash use the batch worker's documented test hooks (SCOREREADER_TEST_HANG /
-SCOREREADER_TEST_CRASH in scorereader/batch/worker.py): once the limits in scorereader/limits.py
+The hang and the crash use the test-only hooks of tests/faulty_batch.py (SCOREREADER_TEST_HANG /
+SCOREREADER_TEST_CRASH; the batch runs through that wrapper): once the limits in scorereader/limits.py
 and the regular-file check in detect.py are in place, no real input is known to hang or kill a
 worker — a fifo named *.pdf used to (it blocked in open()), and is included here as a real one.
 """
@@ -83,7 +83,7 @@ def faulty_batch(tmp_path_factory):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_THREAD_LIMIT": "1", "PYTHONWARNINGS": "ignore",
            "SCOREREADER_TEST_HANG": "worker-hangs", "SCOREREADER_TEST_CRASH": "worker-crashes"}
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "scorereader", "batch", str(src), "-o", str(out),
+    proc = subprocess.run([sys.executable, str(ROOT / "tests" / "faulty_batch.py"), "batch", str(src), "-o", str(out),
                            "--jobs", "2", "--timeout", "30"],
                           capture_output=True, text=True, env=env, timeout=600, cwd=ROOT)
     elapsed = time.perf_counter() - t0

@@ -5,18 +5,18 @@ load on a worker's first task and stay loaded for the rest of the batch.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import signal
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import OtherProgramme, ScoreReaderError
 
-# Test hooks (used by tests/test_batch.py to prove a hung or crashed worker cannot sink the batch):
-# a file whose name contains the value of one of these variables hangs / kills its worker
-# ("plan:NAME" only while its plan is written, "parse:NAME" only while it is read).
-HANG_ENV = "SCOREREADER_TEST_HANG"
-CRASH_ENV = "SCOREREADER_TEST_CRASH"
+RECYCLE_RSS_KB = 200 * 1024  # keeps every worker under the 250 MB budget over hundreds of files
+RETIRED = 75                 # exit status of a worker that retires itself (memory) before a task
+_tasks_done = 0
 
 
 def run(kind: str, payload: dict[str, Any]) -> Any:
@@ -50,24 +50,48 @@ def describe(err: BaseException) -> tuple[str, int]:
     return f"internal error ({type(err).__name__}: {err})", 1
 
 
-def _test_hooks(name: str, phase: str) -> None:
-    def hit(value: str | None) -> bool:
-        if not value:
-            return False
-        want, _, needle = value.rpartition(":")
-        return (not want or want == phase) and needle in name
+def mp_context() -> Any:
+    """Workers fork from a server that has this module loaded (fast start); spawn on Windows."""
+    ctx = mp.get_context("spawn" if sys.platform == "win32" else "forkserver")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([__name__])
+    return ctx
 
-    if hit(os.environ.get(HANG_ENV)):
-        time.sleep(3600)
-    if hit(os.environ.get(CRASH_ENV)):
-        os._exit(70)  # like a segfault in a C library: no exception, no reply
+
+def start() -> None:
+    """The pool's initializer, once per worker process."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"   # Tesseract: one thread per worker; the pool is the parallelism
+    try:
+        os.setpgid(0, 0)   # own process group: the terminal's Ctrl-C reaches only the parent (which
+        # stops us), and stopping us (SIGTERM) takes a running Tesseract child down too
+        signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    except (AttributeError, OSError):   # Windows: pebble's own SIGTERM handling
+        pass
+    warm_up()
+
+
+def call(fn: Callable[[str, Any], Any], kind: str, payload: Any) -> tuple:
+    """One task in a worker: (ok, value, error, exit code, seconds, pid, peak RSS in KB)."""
+    global _tasks_done
+    if _tasks_done and current_rss_kb() > RECYCLE_RSS_KB:
+        # Retire before this task rather than after the last: pebble has no "exit when idle", and a
+        # worker exiting between tasks could take the next one with it. The pause lets pebble record
+        # that this task runs here (a death before that is attributed to no task); the pool reruns it.
+        time.sleep(0.5)
+        os._exit(RETIRED)
+    _tasks_done += 1
+    t0 = time.monotonic()
+    try:
+        out = (True, fn(kind, payload), None, None)
+    except Exception as err:  # noqa: BLE001 - every failure becomes a row in the summary
+        out = (False, None, *describe(err))
+    return (*out, time.monotonic() - t0, os.getpid(), peak_rss_kb())
 
 
 def parse_task(p: dict[str, Any]) -> dict[str, Any]:
     from ..pipeline import read_report
 
     path, rel = p["path"], p["rel"]
-    _test_hooks(rel, "parse")
     try:
         report = read_report(path, baseline=p.get("baseline"), ocr=p.get("ocr", "auto"))
     except OtherProgramme as err:
@@ -87,7 +111,6 @@ def plan_task(p: dict[str, Any]) -> dict[str, Any]:
     from ..plan import PlanOptions, build_plan
     from ..render import write_pdf
 
-    _test_hooks(os.path.basename(p["out"]), "plan")
     report = Report.from_json(p["report"])
     history = [Report.from_json(h) for h in p.get("history", [])]
     options = PlanOptions(history=history)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from scorereader.errors import ScoreReaderError
+from scorereader.errors import CatalogError  # re-exported: `from scorereader.catalog import CatalogError` still works
 
 __all__ = [
     "CatalogError", "DomainSpec", "Outline", "Exam", "DomainMatch", "Source",
@@ -40,10 +40,6 @@ FOREIGN_PENALTY = 3.0    # matching via another version's name is weaker evidenc
 WEIGHT_BONUS = 2.0       # a printed "(20–25%)" equal to the outline's range is evidence for it
 SWITCH_MARGIN = 2.0      # another outline must fit this much better to override the exam date
 UNMATCHED_PENALTY = 1.0  # per catalog domain nothing printed matched (4 printed areas ≠ a 5-area outline)
-
-
-class CatalogError(ScoreReaderError):
-    """A catalog data file is malformed — a bug in the shipped data, so exit code 1."""
 
 
 @dataclass(frozen=True)

@@ -216,7 +216,9 @@ def _osd_rotation(prep: Prepared) -> int:
     try:
         out = run_tesseract(prep.ocr, "--psm", "0")
     except InputUnreadable:
-        return 0  # too few characters, or no osd.traineddata
+        return 0  # too few characters to tell
+    except MissingDependency:
+        return 0  # no osd.traineddata: read the page as it is (a missing Tesseract fails the next step)
     rot = re.search(r"Rotate:\s*(\d+)", out)
     conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
     if not rot or not conf or float(conf.group(1)) < 1.5:
