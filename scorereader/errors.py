@@ -49,3 +49,7 @@ class NotAScoreReport(ScoreReaderError):
     """Readable, but not something we recognise as a score report."""
 
     exit_code = ExitCode.not_a_report
+
+
+class OwnOutput(NotAScoreReport):
+    """A plan or cohort PDF scorereader wrote (recognised by its metadata): never read as a report."""

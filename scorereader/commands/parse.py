@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..model import Report
+from ..text import strip_controls
 from .common import baseline_option, for_each_file, ocr_option
 
 BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
@@ -14,7 +15,7 @@ BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near b
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, readable=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (JSON Lines).")
 @click.option("--explain", is_flag=True, help="Also write <stem>.explain-p<N>.png showing what was read where.")
 @baseline_option
@@ -30,7 +31,7 @@ def parse(ctx: click.Context, files: tuple[str, ...], as_json: bool, explain: bo
         if as_json:
             click.echo(json.dumps(parsed.report.to_json(), ensure_ascii=False))
         else:
-            click.echo(format_table(parsed.report))
+            click.echo(strip_controls(format_table(parsed.report)))
         if explain:
             from ..explain import write_explain
 

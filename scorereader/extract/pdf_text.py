@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import EncryptedInput, InputUnreadable
 from ..ir import Box, Document, Page, Word
 from ..limits import MAX_PAGES_READ
+from ..text import strip_controls
 from .bars import Shape, group_bars, widen_lone_fills
 from .colors import to_rgb
 
@@ -94,8 +95,9 @@ def page_count(pdf: Any) -> int:
 def _words(page: Any) -> list[Word]:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
                                use_text_flow=False, extra_attrs=["size"])
-    return [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
-            for w in words if w["text"].strip()]
+    # control characters (terminal escapes hidden in a text layer) never enter the IR
+    return [Word(strip_controls(w["text"]), Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
+            for w in words if strip_controls(w["text"]).strip()]
 
 
 def _shapes(page: Any) -> tuple[list[Shape], list[Box]]:
