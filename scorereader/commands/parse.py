@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..model import Report
-from ..text import strip_controls
+from ..text import one_line, strip_controls
 from .common import baseline_option, for_each_file, ocr_option
 
 BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
@@ -48,7 +48,7 @@ def format_table(r: Report) -> str:
                                          else f"{r.score} / {r.max_score}")
     result = {True: "PASS", False: "FAIL", None: "—"}[r.passed]
     head = [
-        f"{r.source.file}  ({r.source.method}, {r.source.pages} page{'s' if r.source.pages != 1 else ''})",
+        f"{one_line(r.source.file)}  ({r.source.method}, {r.source.pages} page{'s' if r.source.pages != 1 else ''})",
         f"  Exam       {r.exam.code or '—'}  {r.exam.title or ''}".rstrip()
         + (f"  [outline {r.exam.outline}]" if r.exam.outline else ""),
         f"  Candidate  {r.candidate.name or '—'}  (candidate ID {r.candidate.candidate_id or '—'}, "

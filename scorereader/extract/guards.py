@@ -4,6 +4,7 @@
   milliseconds, instead of inflating to gigabytes);
 - one page holds at most MAX_PAGE_OBJECTS characters and shapes (20 MB of `re f` rectangles);
 - a chain of references is followed at most MAX_REFERENCE_HOPS deep (a loop of references);
+- `startxref` is looked for in the last megabyte only;
 - a PDF without a usable cross-reference table is scanned object by object (pdfminer's slow Python
   fallback) only when it is smaller than MAX_FALLBACK_SCAN_BYTES (199 MB of zeros behind a header).
 
@@ -18,6 +19,7 @@ import zlib
 from .. import limits
 
 
+XREF_TAIL_BYTES = 1 << 20  # `startxref` is looked for in the last MB only
 MAX_REFERENCE_HOPS = 32  # a reference to a reference to … a value; real files use one or two
 
 
@@ -98,6 +100,46 @@ def install() -> None:
         fallback(self, parser)
 
     pdfdocument.PDFXRefFallback.load = bounded_fallback
+
+    find_xref = pdfdocument.PDFDocument.find_xref
+
+    def bounded_find_xref(self, parser):  # noqa: ANN001, ANN202
+        """pdfminer reads lines backwards from the end for `startxref`, without bound: through 199 MB
+        of zeros that takes minutes. It is always near the end (after at most some junk)."""
+        try:
+            fp = parser.fp
+            here = fp.tell()
+            fp.seek(0, os.SEEK_END)
+            end = fp.tell()
+            fp.seek(max(0, end - XREF_TAIL_BYTES))
+            tail = fp.read()
+            fp.seek(here)
+        except (AttributeError, OSError, ValueError):
+            tail = b"startxref"
+        if b"startxref" not in tail:
+            raise pdfdocument.PDFNoValidXRef("no startxref near the end of the file")
+        return find_xref(self, parser)
+
+    pdfdocument.PDFDocument.find_xref = bounded_find_xref
+
+    read_xref_from = pdfdocument.PDFDocument.read_xref_from
+
+    def checked_read_xref_from(self, parser, start, xrefs):  # noqa: ANN001, ANN202
+        """The table `startxref` points at must start there (after a little white space): pdfminer's
+        tokenizer otherwise walks any amount of padding (NUL is white space in PDF) a byte at a time."""
+        try:
+            fp = parser.fp
+            here = fp.tell()
+            fp.seek(start)
+            head = fp.read(4096)
+            fp.seek(here)
+        except (AttributeError, OSError, ValueError, TypeError):
+            head = b"x"
+        if not head.strip(b"\x00\t\n\x0c\r "):
+            raise pdfdocument.PDFNoValidXRef(f"nothing but white space at startxref {start}")
+        return read_xref_from(self, parser, start, xrefs)
+
+    pdfdocument.PDFDocument.read_xref_from = checked_read_xref_from
 
     resolve = pdftypes.PDFObjRef.resolve
 

@@ -29,6 +29,7 @@ SUFFIX = ".retake-plan"
 FORMATS = ("pdf", "html", "ics", "json")
 MARK_PLAN = "scorereader-plan"
 MARK_COHORT = "scorereader-cohort"
+MAX_OWN_BYTES = 32 * 2**20   # our plans and cohort PDFs are far smaller: larger files are not ours
 MAX_NAME_BYTES = 200          # file systems allow 255; room for " (99)" and the atomic temp prefix
 GENERIC_NAME = re.compile(r"^\s*score[\s_-]*report\s*(?:[(\[]\d+[)\]]|[-_ ]\d+)?\s*$", re.I)
 KIND_WORDS = {"retake": "retake plan", "strengthen": "study plan", "foundation_first": "study plan"}
@@ -67,7 +68,7 @@ def own_output(path: str | os.PathLike[str]) -> dict[str, str] | None:
     PDFs: the /Keywords marker (read with pdfium, ~1 ms); text outputs: the marker near the top."""
     p = Path(path)
     try:
-        if not p.is_file():
+        if not p.is_file() or p.stat().st_size > MAX_OWN_BYTES:
             return None
         with open(p, "rb") as fh:
             head = fh.read(8192)
