@@ -141,6 +141,13 @@ def _free(path: Path, source: str, inputs: Iterable[Path]) -> bool:
     return mine is not None and mine["kind"] == "plan" and mine["source"] == source
 
 
+def _check_inside(paths: dict[str, Path], root: Path | None) -> None:
+    if root is not None and not all(_inside(p, root) for p in paths.values()):
+        folder = next(iter(paths.values())).parent
+        raise OutputUnwritable(f"{clean_name(str(folder))} leads outside the output folder "
+                               f"{clean_name(str(root))} (a symbolic link); nothing was written there.")
+
+
 def choose_paths(plan: Plan, source: Path, *, output: str | None = None, many: bool = False,
                  formats: Iterable[str] = ("pdf",), inputs: Iterable[Path] = (), taken: set[str] | None = None,
                  root: Path | None = None) -> dict[str, Path]:
@@ -169,8 +176,9 @@ def choose_paths(plan: Plan, source: Path, *, output: str | None = None, many: b
                 raise UsageError(f"-o {clean_name(str(p))} is one of the input files; scorereader never "
                                  "overwrites an input: choose another output name.")
             if not _free(p, key, inputs):
-                raise UsageError(f"-o {clean_name(str(p))} already exists and is not a plan scorereader made "
+                raise UsageError(f"{clean_name(str(p))} already exists and is not a plan scorereader made "
                                  "from this report; choose another name or remove that file first.")
+        _check_inside(paths, root)
         taken.update(str(p.resolve()).casefold() for p in paths.values())
         return paths
     base = base_name(plan, source)
@@ -183,9 +191,7 @@ def choose_paths(plan: Plan, source: Path, *, output: str | None = None, many: b
         if keys & taken:
             continue
         if all(_free(p, key, inputs) for p in paths.values()):
-            if root is not None and not all(_inside(p, root) for p in paths.values()):
-                raise OutputUnwritable(f"{clean_name(str(folder))} leads outside the output folder "
-                                       f"{clean_name(str(root))} (a symbolic link); nothing was written there.")
+            _check_inside(paths, root)
             taken.update(keys)
             return paths
     raise OutputUnwritable(f"{clean_name(str(folder))}: no free name for the plan of {clean_name(source.name)}.")
