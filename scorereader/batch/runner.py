@@ -91,7 +91,7 @@ def plan_names(entries: list[Entry], reports: dict[str, dict[str, Any]] | None =
         if GENERIC_NAME.match(stem) and rep:
             code = safe_part((rep.get("exam") or {}).get("code") or "Exam")
             kind = {True: "strengthen", False: "retake"}.get(rep.get("passed"))
-            name = "_".join([code, *KIND_WORDS.get(kind, "plan").split()] +
+            name = " ".join([code, KIND_WORDS.get(kind, "plan")] +
                             ([rep["exam_date"]] if rep.get("exam_date") else []))
         else:
             name = shorten(safe_part(stem)) + SUFFIX
