@@ -86,12 +86,9 @@ def run(fn: Callable[..., T], *args: Any, what: str, seconds: float | None = Non
         _kill(pid)
         raise InputUnreadable(f"{what} took longer than {seconds:g} s to read; the file looks malformed")
     _, status = os.waitpid(pid, 0)
-    if not data:
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV,
-                                                              signal.SIGBUS):
-            raise InputTooLarge(f"{what} could not be read: the reader ran out of memory or crashed "
-                                f"(limit {memory_limit_mb()} MB); the file looks malformed")
-        raise InputUnreadable(f"{what} could not be read (the reader stopped unexpectedly)")
+    if not data:  # killed (OOM, a C library's abort) or out of memory even to report back
+        raise InputTooLarge(f"{what} could not be read: the reader ran out of memory or crashed "
+                            f"(limit {memory_limit_mb()} MB); the file looks malformed")
     ok, value = pickle.loads(data)
     if ok:
         return value

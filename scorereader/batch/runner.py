@@ -29,7 +29,6 @@ from .pool import PoolStats, Task, WorkerPool
 PLAN_SUFFIX = ".retake-plan.pdf"
 COHORT_NAME = "cohort.pdf"
 WORKER_MB = 250          # a worker's resident budget (pool.RECYCLE_RSS_KB replaces it above 200 MB)
-SAVE_EVERY_S = 2.0
 POOL_MARGIN_S = 30.0     # the pool stops a task this long after its own budget should have       # the manifest is saved at most this often while results arrive
 DEFAULT_OUT = "scorereader-out"
 
@@ -288,7 +287,6 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
             progress.say(f"scorereader: {error}" if rel in error else f"scorereader: {rel}: {error}")
 
     pool = WorkerPool(n_jobs, None if opts.timeout is None else opts.timeout + POOL_MARGIN_S)
-    saver = _Saver(manifest)
     previous_term = _sigterm_as_interrupt()
     try:
         # ---- round 1: read every report that is not already known
@@ -311,7 +309,6 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                                           exit_code=res.exit_code)
                     report_error(rel, rows[rel].error)
                 progress.advance(res.ok)
-                saver.tick()
 
         # ---- history and plan tasks
         attempts = build_history(reports)
@@ -359,7 +356,6 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                     manifest.plans.pop(rel, None)
                     report_error(rel, row.error)
                 progress.advance(res.ok)
-                saver.tick()
 
         ordered = [rows[e.rel] for e in found.entries if e.rel in rows]
 
@@ -437,20 +433,6 @@ def _restore_sigterm(previous) -> None:  # noqa: ANN001
             signal.signal(signal.SIGTERM, previous)
         except (ValueError, OSError):
             pass
-
-
-class _Saver:
-    """Saves the manifest as results arrive (at most every SAVE_EVERY_S), so a batch killed with
-    SIGKILL or by the OOM killer resumes from the last save instead of redoing every file."""
-
-    def __init__(self, manifest: Manifest) -> None:
-        self.manifest = manifest
-        self.last = time.monotonic()
-
-    def tick(self) -> None:
-        if time.monotonic() - self.last >= SAVE_EVERY_S:
-            _save_quietly(self.manifest)
-            self.last = time.monotonic()
 
 
 def _plan_of(path: Path, source: Path) -> bool:
