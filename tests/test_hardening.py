@@ -142,3 +142,76 @@ def test_dates_in_year_one_are_not_2001():
 
     assert parse_date("Exam Date: 01/01/0001") is None  # unknown (null + a warning), never 2001
     assert str(parse_date("Exam Date: 05/12/26")) == "2026-05-12"
+
+
+class _Listener:
+    """A TCP listener on 127.0.0.1 counting connections (any fetch would land here)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join()
+        self.sock.close()
+
+
+def test_no_template_fetches_anything_whatever_its_case_or_escapes(tmp_path):
+    """A --template-dir whose base.html <style> starts with @IMPORT, an escaped @\\69mport, an
+    upper-case @FONT-FACE, HTTP:// in upper case, url(file://…) outside the template folders, a
+    <link> stylesheet and pictures: zero connections to a live listener, and (with strace) not even
+    an AF_INET socket."""
+    listener = _Listener()
+    try:
+        url = f"http://127.0.0.1:{listener.port}"
+        tpl = tmp_path / "tpl"
+        tpl.mkdir()
+        (tpl / "base.html").write_text(
+            '<!doctype html><html><head><meta charset="utf-8"><style>'
+            f'@IMPORT url({url}/a.css); @\\69mport url("{url}/b.css"); '
+            f'@FONT-FACE {{ font-family: Evil; src: url("{url}/x.woff") }} '
+            f'@Font-Face {{ font-family: Evil2; src: url("HTTP://127.0.0.1:{listener.port}/y.woff2") }} '
+            f'body {{ font-family: Evil, Evil2; background: url(HtTp://127.0.0.1:{listener.port}/bg.png) }} '
+            'h1 { background-image: url(file:///etc/hostname) } '
+            f'</style><link rel="stylesheet" href="{url}/link.css"></head><body>'
+            f'<h1>plan</h1><img src="{url}/img.png"><img src="FILE:///etc/passwd">'
+            f'<object data="{url}/obj.svg"></object></body></html>')
+        shutil.copyfile(GOOD, tmp_path / "r.pdf")
+        args = ["plan", "r.pdf", "--template-dir", str(tpl)]
+        strace = shutil.which("strace")
+        trace = tmp_path / "trace.txt"
+        if strace:
+            cmd = [strace, "-f", "-qq", "-e", "trace=socket,connect", "-o", str(trace), *CLI, *args]
+        else:
+            cmd = [*CLI, *args]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=120,
+                              env=dict(os.environ, OMP_THREAD_LIMIT="1"))
+        assert proc.returncode == 0, proc.stderr
+        assert (tmp_path / "r.retake-plan.pdf").read_bytes().startswith(b"%PDF")
+        time.sleep(0.3)
+        assert listener.connections == 0
+        if strace and trace.exists():
+            calls = trace.read_text()
+            assert "AF_INET" not in calls, calls
+    finally:
+        listener.close()
