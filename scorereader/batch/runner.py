@@ -29,7 +29,7 @@ from .pool import PoolStats, Task, WorkerPool
 PLAN_SUFFIX = ".retake-plan.pdf"
 COHORT_NAME = "cohort.pdf"
 WORKER_MB = 250          # a worker's resident budget (pool.RECYCLE_RSS_KB replaces it above 200 MB)
-POOL_MARGIN_S = 30.0     # the pool stops a task this long after its own budget should have       # the manifest is saved at most this often while results arrive
+POOL_MARGIN_S = 5.0      # the pool stops a task this long after its own read budget should have
 DEFAULT_OUT = "scorereader-out"
 
 
