@@ -69,8 +69,16 @@ def run(fn: Callable[..., T], *args: Any, what: str, seconds: float | None = Non
             return fn(*args, **kwargs)
         except (RecursionError, MemoryError) as err:
             raise typed(err, what) from None
+    import gc
+
     r, w = os.pipe()
-    pid = os.fork()
+    pid = -1
+    gc.freeze()  # the child's collector then skips the inherited heap: no copy-on-write of every page
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:
+            gc.unfreeze()
     if pid == 0:  # the child: never returns
         os.close(r)
         _child(w, fn, args, kwargs, what)

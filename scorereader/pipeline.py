@@ -78,7 +78,26 @@ def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "a
         if mine is not None:
             raise OwnOutput(f"{path} is a {'cohort summary' if mine['kind'] == 'cohort' else 'plan'} "
                             "scorereader wrote, not a score report; skipped")
-    return budget.run(_parse_checked, path, kind, baseline, ocr, what=path, seconds=seconds)
+    _preload(kind, ocr)
+    parsed = budget.run(_parse_checked, path, kind, baseline, ocr, what=path, seconds=seconds)
+    if parsed.report.exam.code:  # the child's catalog cache dies with it: warm the parent's for the next file
+        from . import catalog
+
+        catalog.get_exam(parsed.report.exam.code)
+    return parsed
+
+
+def _preload(kind: str, ocr: str) -> None:
+    """Import in this process what the budgeted child will use, so that every child (a batch
+    worker's, one per file) inherits it instead of importing pdfplumber or numpy again."""
+    from .extract.guards import install
+
+    install()
+    from . import interpret as _interpret  # noqa: F401
+    if kind == "pdf":
+        from .extract import embedded, pdf_text  # noqa: F401 - pdfplumber, pdfminer
+    if kind != "pdf":
+        from .extract import ocr as _ocr  # noqa: F401 - numpy, Pillow, pytesseract
 
 
 def _parse_checked(path: str, kind: str, baseline: float | None, ocr: str) -> Parsed:

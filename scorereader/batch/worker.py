@@ -36,6 +36,8 @@ def warm_up() -> None:
     """Load the reader and the PDF renderer (and its fonts) once per worker, not per file."""
     try:
         from .. import pipeline  # noqa: F401 - pdfplumber, pypdfium2
+        from ..extract import embedded, ocr, pdf_text  # noqa: F401 - imported once, inherited by every
+        # file's budgeted child (scorereader.budget), instead of once per file
         from ..render.pdf import html_to_pdf
 
         html_to_pdf("<p>scorereader</p>")
