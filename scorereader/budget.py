@@ -97,7 +97,10 @@ def run(fn: Callable[..., T], *args: Any, what: str, seconds: float | None = Non
     if not data:  # killed (OOM, a C library's abort) or out of memory even to report back
         raise InputTooLarge(f"{what} could not be read: the reader ran out of memory or crashed "
                             f"(limit {memory_limit_mb()} MB); the file looks malformed")
-    ok, value = pickle.loads(data)
+    try:
+        ok, value = pickle.loads(data)
+    except Exception as err:  # noqa: BLE001 - an exception type that cannot be rebuilt here
+        raise RuntimeError(f"{what}: the reader's result could not be read back ({err})") from None
     if ok:
         return value
     raise value
@@ -112,7 +115,12 @@ def _child(w: int, fn: Callable[..., Any], args: tuple, kwargs: dict, what: str)
         try:
             payload = (True, fn(*args, **kwargs))
         except BaseException as err:  # noqa: BLE001 - everything goes back to the parent as a value
+            import traceback
+
+            where = "".join(traceback.format_exception(err))
             err = typed(err, what)
+            if hasattr(err, "add_note"):  # --debug in the parent shows where it failed in here
+                err.add_note("In the reading process (scorereader.budget):\n" + where.rstrip())
             payload = (False, err)
         try:
             data = pickle.dumps(payload)
