@@ -8,7 +8,13 @@
 - a PDF without a usable cross-reference table is scanned object by object (pdfminer's slow Python
   fallback) only when it is smaller than MAX_FALLBACK_SCAN_BYTES (199 MB of zeros behind a header).
 
-pdfminer has no hooks for these, so the three functions are wrapped (`install`, idempotent). A
+Why bounds inside the reader rather than a pre-check with pikepdf or pypdfium2: a pre-check opens
+the file a second time with another parser, and what it finds is not what pdfminer does next (qpdf
+and pdfium repair loops and bad tables silently; pdfminer then loops on the same file). Bounding
+pdfminer where it does the work is exact and costs nothing on a normal file; pikepdf would be a
+new 20 MB dependency for less. What no bound foresees, the per-file budget (scorereader.budget) stops.
+
+pdfminer has no hooks for these, so the functions are wrapped (`install`, idempotent). A
 tripped bound raises GuardTripped; budget.typed() turns it into one sentence naming the file.
 """
 from __future__ import annotations
