@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,27 +11,11 @@ from ..errors import ScoreReaderError, UsageError
 from ..text import one_line
 from .common import baseline_option, for_each_file, ocr_option
 
-SUFFIX = ".retake-plan"
-
 
 def _hours(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if value is not None and (value <= 0 or value > 100 or abs(value * 2 - round(value * 2)) > 1e-9):
         raise click.BadParameter("must be a positive number of hours in steps of 0.5 (e.g. 8 or 7.5).")
     return value
-
-
-def pdf_path_for(source: Path, output: str | None, many: bool) -> Path:
-    """Where the PDF goes for a plain `<stem>.retake-plan.pdf` name (kept for callers and tests; the
-    full rules, generic download names and collisions included, are render.outputs.choose_paths)."""
-    name = f"{source.stem}{SUFFIX}.pdf"
-    if output is None:
-        return source.with_name(name)
-    out = Path(output)
-    if out.is_dir() or output.endswith(("/", os.sep)) or (not out.exists() and not out.suffix):
-        return out / name
-    if many:
-        raise UsageError(f"-o {output}: with several input files, -o must be a directory.")
-    return out
 
 
 def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (imported lazily)
