@@ -85,10 +85,15 @@ def own_output(path: str | os.PathLike[str]) -> dict[str, str] | None:
                 doc.close()
         except Exception:  # noqa: BLE001 - not readable: not ours
             return None
-        m = _TEXT_MARK.search((meta.get("Keywords") or "").encode("utf-8", "replace") + b"\n")
-        if m is None and (meta.get("Keywords") or "").startswith(MARK_COHORT):
+        keywords = meta.get("Keywords") or ""
+        m = _TEXT_MARK.search(keywords.encode("utf-8", "replace") + b"\n")
+        if m:
+            return {"kind": m.group(1).decode(), "source": m.group(2).decode()}
+        if keywords.startswith(MARK_COHORT):
             return {"kind": "cohort", "source": ""}
-        return {"kind": m.group(1).decode(), "source": m.group(2).decode()} if m else None
+        if meta.get("Creator") == "scorereader" and (meta.get("Producer") or "").startswith("WeasyPrint"):
+            return {"kind": "plan", "source": ""}  # made before the marker existed: ours, input unknown
+        return None
     m = _TEXT_MARK.search(head)
     return {"kind": m.group(1).decode(), "source": m.group(2).decode()} if m else None
 
