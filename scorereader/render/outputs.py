@@ -143,7 +143,8 @@ def _free(path: Path, source: str, inputs: Iterable[Path]) -> bool:
     if path.is_symlink() or not path.is_file():
         return False
     mine = own_output(path)
-    return mine is not None and mine["kind"] == "plan" and mine["source"] == source
+    # a plan made before the marker ("" source) was always replaced by a rerun: it still is
+    return mine is not None and mine["kind"] == "plan" and mine["source"] in (source, "")
 
 
 def _check_inside(paths: dict[str, Path], root: Path | None) -> None:
