@@ -90,6 +90,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     \b
     scorereader REPORT.pdf          write REPORT.retake-plan.pdf beside it
     scorereader parse --json FILE   print the model as JSON Lines
+    scorereader -- -REPORT.pdf      a file whose name starts with a dash: put -- before it
     """
     ctx.obj = {"debug": debug}
 
@@ -110,6 +111,9 @@ def fail(err: BaseException, debug: bool) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if "--" in args and not any(a in COMMANDS for a in args[: args.index("--")]):
+        i = args.index("--")  # `scorereader -- -dash.pdf`: the drop target, with names that look like options
+        args = [*args[:i], "plan", *args[i:]]
     debug = "--debug" in _debug_first(args)[:1] or os.environ.get("SCOREREADER_DEBUG") == "1"
     failed: tuple[BaseException, str] | None = None
     try:

@@ -67,7 +67,9 @@ class NotAScoreReport(ScoreReaderError):
 class OtherProgramme(NotAScoreReport):
     """A score report of another certification programme (Pega, SAS, …): readable, but not ours."""
 
-    def __init__(self, message: str, programme: str):
+    def __init__(self, message: str, programme: str | None = None):
+        # `programme` has a default so that the default pickling (class(message) + __dict__) can
+        # rebuild it across the per-file budget's process boundary
         super().__init__(message)
         self.programme = programme
 
@@ -78,3 +80,7 @@ class CatalogError(ScoreReaderError):
 
 class BrokenInstall(ScoreReaderError):
     """Part of scorereader itself (or a Python package it needs) cannot be imported."""
+
+
+class OwnOutput(NotAScoreReport):
+    """A plan or cohort PDF scorereader wrote (recognised by its metadata): never read as a report."""

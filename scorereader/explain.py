@@ -24,8 +24,12 @@ def _page_image(path: str, kind: str, page):
 
         pdf = pdfium.PdfDocument(path)
         try:
+            from .extract.embedded import render_scale
+
             pdf_page = pdf[page.number - 1]
-            return pdf_page.render(scale=TARGET_WIDTH / pdf_page.get_width()).to_pil().convert("RGB")
+            w, h = pdf_page.get_size()
+            # size checked before rendering: a 10 pt × 194 inch page at 1,400 px wide was 7.9 GB
+            return pdf_page.render(scale=render_scale(w, h, TARGET_WIDTH / max(w, 1.0))).to_pil().convert("RGB")
         finally:
             pdf.close()
     raise ValueError(f"no picture for page {page.number} of {path}")

@@ -35,7 +35,7 @@ def parse_date(text: str) -> dt.date | None:
                 if month is None:
                     continue
                 year = int(g["y"])
-                year = year + 2000 if year < 100 else year
+                year = year + 2000 if len(g["y"].lstrip()) <= 2 else year  # "26" is 2026; "0001" is year 1
                 day = dt.date(year, month, int(g["d"]))
             except (ValueError, TypeError):
                 continue

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import budget
 from .detect import check_input, sha256_of
-from .errors import InputTooLarge, NotAScoreReport, OtherProgramme, UsageError
+from .errors import InputTooLarge, NotAScoreReport, OtherProgramme, OwnOutput, UsageError
 from .interpret import Reading, interpret
 from .ir import Document
 from .limits import MAX_OCR_PAGE_POINTS, MAX_PAGE_POINTS, MAX_PAGES_READ
@@ -62,11 +63,47 @@ def _check_page_sizes(path: str, pages, limit: float, why: str) -> None:  # noqa
                                 f"{why}; the limit is {limit / 72:.0f} inches.")
 
 
-def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "auto") -> Parsed:
+def parse_file(path: str | Path, *, baseline: float | None = None, ocr: str = "auto",
+               seconds: float | None = None) -> Parsed:
+    """Read one file within its time and memory budget (scorereader.budget): a hostile file is
+    refused with one sentence, and nothing else is affected."""
     if ocr not in OCR_MODES:
         raise UsageError(f"--ocr must be one of {', '.join(OCR_MODES)}")
     path = str(path)
     kind = check_input(path)
+    if kind == "pdf":
+        from .render.outputs import own_output
+
+        mine = own_output(path)
+        if mine is not None:
+            raise OwnOutput(f"{path} is a {'cohort summary' if mine['kind'] == 'cohort' else 'plan'} "
+                            "scorereader wrote, not a score report; skipped")
+    _preload(kind, ocr)
+    parsed = budget.run(_parse_checked, path, kind, baseline, ocr, what=path, seconds=seconds)
+    if parsed.report.exam.code:  # the child's catalog cache dies with it: warm the parent's for the next file
+        from . import catalog
+
+        catalog.get_exam(parsed.report.exam.code)
+    return parsed
+
+
+def _preload(kind: str, ocr: str) -> None:
+    """Import in this process what the budgeted child will use, so that every child (a batch
+    worker's, one per file) inherits it instead of importing pdfplumber or numpy again."""
+    from .extract.guards import install
+
+    install()
+    from . import interpret as _interpret  # noqa: F401
+    if kind == "pdf":
+        from .extract import embedded, pdf_text  # noqa: F401 - pdfplumber, pdfminer
+    if kind != "pdf":
+        from .extract import ocr as _ocr  # noqa: F401 - numpy, Pillow, pytesseract
+
+
+def _parse_checked(path: str, kind: str, baseline: float | None, ocr: str) -> Parsed:
+    from .extract.guards import install as install_guards
+
+    install_guards()
     doc = extract(path, kind, ocr)
     reading = interpret(doc)
     if reading.programme is not None:
@@ -85,5 +122,6 @@ def _recognizable(r: Reading) -> bool:
     return has_exam and (r.score is not None or r.passed is not None or bool(r.rows))
 
 
-def read_report(path: str | Path, *, baseline: float | None = None, ocr: str = "auto") -> Report:
-    return parse_file(path, baseline=baseline, ocr=ocr).report
+def read_report(path: str | Path, *, baseline: float | None = None, ocr: str = "auto",
+                seconds: float | None = None) -> Report:
+    return parse_file(path, baseline=baseline, ocr=ocr, seconds=seconds).report

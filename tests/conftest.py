@@ -40,6 +40,27 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
     return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
 
 
+_MEASURE = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[2:]); "
+            "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+            "sys.exit(p.returncode)")
+
+
+def run_measured(*args: str, tmp: Path, cwd: Path | None = None, timeout: float = 120,
+                 env: dict | None = None) -> tuple[subprocess.CompletedProcess, float, float]:
+    """The real command as a subprocess: (result, wall seconds, peak resident MB of its whole process
+    tree — the largest of the command and every process it waited for, budget children included)."""
+    import time
+
+    out = tmp / f".rss-{time.monotonic_ns()}"
+    full_env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONWARNINGS="ignore", **(env or {}))
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, str(out), *CLI, *args], capture_output=True, text=True,
+                          cwd=cwd, env=full_env, timeout=timeout)
+    seconds = time.perf_counter() - t0
+    peak_mb = int(out.read_text()) / 1024 if out.exists() else 0.0
+    return proc, seconds, peak_mb
+
+
 def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout, proc.stdout

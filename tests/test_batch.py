@@ -424,7 +424,17 @@ def test_safe_names():
     assert safe_part("../../etc/passwd") == "etc_passwd"
     assert safe_part("résumé report (1)") == "résumé_report_1"
     assert safe_part("...") == "report"
-    names = plan_names([Entry(Path("/x/a.pdf"), "a.pdf"), Entry(Path("/x/a.png"), "a.png"),
-                        Entry(Path("/x/s d/b.pdf"), "s d/b.pdf")])
-    assert names == {"a.pdf": "a.retake-plan.pdf", "a.png": "a-png.retake-plan.pdf",
+    import hashlib
+
+    def tag(rel):
+        return hashlib.sha256(rel.encode()).hexdigest()[:6]
+
+    entries = [Entry(Path("/x/a.pdf"), "a.pdf"), Entry(Path("/x/a.png"), "a.png"),
+               Entry(Path("/x/s d/b.pdf"), "s d/b.pdf")]
+    names = plan_names(entries)
+    # colliding stems: each gets a suffix from its own relative path (stable, whatever else is there)
+    assert names == {"a.pdf": f"a-{tag('a.pdf')}.retake-plan.pdf", "a.png": f"a-{tag('a.png')}.retake-plan.pdf",
                      "s d/b.pdf": "s_d/b.retake-plan.pdf"}
+    # a name an earlier run gave stays that file's; the newcomer gets the suffix
+    names = plan_names(entries, previous={"a.pdf": "a.retake-plan.pdf"})
+    assert names["a.pdf"] == "a.retake-plan.pdf" and names["a.png"] == f"a-{tag('a.png')}.retake-plan.pdf"

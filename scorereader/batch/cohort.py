@@ -200,6 +200,8 @@ def render_cohort_html(data: dict[str, Any], *, template_dir: str | os.PathLike[
 def write_cohort_pdf(data: dict[str, Any], out: str | os.PathLike[str]) -> Path:
     """Render through the project's PDF path (local-only URL fetcher) and write atomically."""
     from ..render.atomic import atomic_write
+    from ..render.outputs import MARK_COHORT, mark_html
     from ..render.pdf import html_to_pdf
 
-    return atomic_write(out, html_to_pdf(render_cohort_html(data)))
+    # marked in its metadata, so a later batch over a folder holding it skips it (never a "candidate")
+    return atomic_write(out, html_to_pdf(mark_html(render_cohort_html(data), MARK_COHORT, None)))

@@ -8,6 +8,10 @@
 - `cohort`: the key of the data the cohort PDF was made from.
 
 An input is skipped when its key matches and its output still exists; `--force` ignores the manifest.
+
+Each result is also appended, as it arrives, to a journal (`.scorereader-manifest.journal`, one JSON
+line per record, flushed): a batch killed with SIGKILL or by the OOM killer resumes from there
+instead of redoing every file. `save()` folds the journal into the manifest and removes it.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from typing import Any
 from ..render.atomic import atomic_write
 
 NAME = ".scorereader-manifest.json"
+JOURNAL = ".scorereader-manifest.journal"
 VERSION = 1
 
 
@@ -34,16 +39,44 @@ class Manifest:
         self.parses: dict[str, dict[str, Any]] = dict(data.get("parses") or {})
         self.plans: dict[str, dict[str, Any]] = dict(data.get("plans") or {})
         self.cohort: dict[str, Any] = dict(data.get("cohort") or {})
+        self.journal_path = Path(outdir) / JOURNAL
+        self._journal = None
 
     @classmethod
     def load(cls, outdir: Path, *, ignore: bool = False) -> "Manifest":
         path = Path(outdir) / NAME
-        if ignore or not path.is_file():
+        if ignore:
             return cls(outdir)
         try:
-            return cls(outdir, json.loads(path.read_text(encoding="utf-8")))
+            manifest = cls(outdir, json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None)
         except (OSError, ValueError):
-            return cls(outdir)  # unreadable or corrupt: start afresh (everything is redone)
+            manifest = cls(outdir)  # unreadable or corrupt: start afresh (everything is redone)
+        manifest._replay()
+        return manifest
+
+    def _replay(self) -> None:
+        """Apply the journal a killed run left (a torn last line is ignored)."""
+        try:
+            lines = self.journal_path.read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError):
+            return
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and entry.get("version") == VERSION:
+                self.parses.update(entry.get("parses") or {})
+                self.plans.update(entry.get("plans") or {})
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        try:
+            if self._journal is None:
+                self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
+            self._journal.write(json.dumps({"version": VERSION, **entry}, ensure_ascii=False) + "\n")
+            self._journal.flush()
+        except OSError:
+            pass  # the journal only speeds up a rerun
 
     # ---- parses
     def cached_parse(self, sha: str, options_key: str) -> dict[str, Any] | None:
@@ -59,6 +92,7 @@ class Manifest:
             return
         self.parses[sha] = {"options": options_key, "ok": report is not None, "report": report,
                             "error": error, "exit_code": exit_code}
+        self._append({"parses": {sha: self.parses[sha]}})
 
     # ---- plans
     def plan_up_to_date(self, rel: str, key: str, outdir: Path) -> dict[str, Any] | None:
@@ -69,6 +103,7 @@ class Manifest:
 
     def record_plan(self, rel: str, key: str, out_rel: str, info: dict[str, Any]) -> None:
         self.plans[rel] = {"key": key, "out": out_rel, **{k: v for k, v in info.items() if k != "out"}}
+        self._append({"plans": {rel: self.plans[rel]}})
 
     # ---- save
     def prune(self, shas: set[str], rels: set[str]) -> None:
@@ -78,3 +113,10 @@ class Manifest:
     def save(self) -> None:
         data = {"schema_version": VERSION, "parses": self.parses, "plans": self.plans, "cohort": self.cohort}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        try:
+            self.journal_path.unlink()
+        except OSError:
+            pass

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sys
 import tempfile
 import time
@@ -20,13 +19,16 @@ from typing import Any, Iterator
 from .. import __version__
 from ..errors import ExitCode, InputUnreadable, OutputUnwritable
 from . import summary as S
-from .discovery import Discovery, Entry, check_dir, discover
+from .discovery import Discovery, check_dir, discover
 from .history import build_history
 from .manifest import Manifest, digest
+from .naming import plan_names, safe_part  # noqa: F401 - safe_part: part of this module's API
 from .pool import PoolStats, Task, WorkerPool
 
 PLAN_SUFFIX = ".retake-plan.pdf"
 COHORT_NAME = "cohort.pdf"
+WORKER_MB = 250          # a worker's resident budget (pool.RECYCLE_RSS_KB replaces it above 200 MB)
+POOL_MARGIN_S = 5.0      # the pool stops a task this long after its own read budget should have
 DEFAULT_OUT = "scorereader-out"
 
 
@@ -37,11 +39,12 @@ class BatchOptions:
     jobs: int | None = None
     recursive: bool = False
     force: bool = False
-    timeout: float | None = 120.0
+    timeout: float | None = 60.0     # per file: the read budget (scorereader.budget); the pool allows a margin
     baseline: float | None = None
     ocr: str = "auto"
     paper: str = "a4"
     progress: bool | None = None     # None: only when stderr is a terminal
+    formats: tuple[str, ...] = ("pdf",)  # plan renderings to write: pdf, html, ics, json
 
 
 @dataclass
@@ -57,30 +60,30 @@ class BatchResult:
 
 # --------------------------------------------------------------------------- names
 
-def safe_part(name: str, limit: int = 100) -> str:
-    """A file-name component made only of letters, digits, '.', '-' and '_' (never hidden)."""
-    text = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE).strip("._-")
-    text = "".join(c for c in text if c.isprintable())
-    return text[:limit].rstrip("._-") or "report"
+def cap_jobs(requested: int | None) -> tuple[int, str | None]:
+    """Worker count: the request, but at most the cores and what memory holds (~WORKER_MB each)."""
+    cores = os.cpu_count() or 1
+    avail_mb = _available_mb()
+    by_memory = max(1, avail_mb // WORKER_MB) if avail_mb else cores
+    cap = max(1, min(cores, by_memory))
+    if requested is None:
+        return cap, None
+    if requested > cap:
+        why = f"{cores} CPU core{'s' if cores != 1 else ''}" + (
+            f" and {avail_mb} MB of free memory" if by_memory < cores else "")
+        return cap, f"--jobs {requested} lowered to {cap} ({why}; more workers only add waiting)."
+    return requested, None
 
 
-def plan_names(entries: list[Entry]) -> dict[str, str]:
-    """rel → output path relative to OUTDIR: the input's folders mirrored, names from the file name."""
-    taken: set[str] = set()
-    out: dict[str, str] = {}
-    for e in sorted(entries, key=lambda e: e.rel):
-        parts = e.rel.split("/")
-        folder = "/".join(safe_part(p) for p in parts[:-1])
-        stem, ext = os.path.splitext(parts[-1])
-        base = safe_part(stem)
-        candidates = [base, f"{base}-{safe_part(ext.lstrip('.'))}"] + [f"{base}-{i}" for i in range(2, 10_000)]
-        for c in candidates:
-            rel = f"{folder}/{c}{PLAN_SUFFIX}" if folder else f"{c}{PLAN_SUFFIX}"
-            if rel.casefold() not in taken and rel not in (COHORT_NAME, "summary.csv", "summary.json"):
-                taken.add(rel.casefold())
-                out[e.rel] = rel
-                break
-    return out
+def _available_mb() -> int:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 # --------------------------------------------------------------------------- output folder
@@ -172,10 +175,13 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
     sweep_temp_files(outdir)
     found: Discovery = discover(root, recursive=opts.recursive, exclude=outdir)
     manifest = Manifest.load(outdir, ignore=opts.force)
-    jobs = opts.jobs or os.cpu_count() or 1
+    jobs, jobs_note = cap_jobs(opts.jobs)
+    if jobs_note:
+        found.notes.append(jobs_note)
     progress = Progress(opts.progress)
     parse_opts = digest({"baseline": opts.baseline, "ocr": opts.ocr, "version": __version__})
-    plan_opts = {"paper": opts.paper, "version": __version__, "parse": parse_opts}
+    plan_opts = {"paper": opts.paper, "version": __version__, "parse": parse_opts,
+                 **({"formats": sorted(opts.formats)} if set(opts.formats) != {"pdf"} else {})}
     work = {"parse": 0, "plan": 0, "cohort": 0}
 
     rows: dict[str, S.Row] = {}
@@ -183,6 +189,7 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
     cached: set[str] = set()
     read_seconds: dict[str, float] = {}
     to_parse: list[Task] = []
+    own: set[str] = set()   # our own plans / cohort PDFs found in DIR: a note, not a row
     for e in found.entries:
         if e.error:
             rows[e.rel] = S.Row(e.rel, "failed", error=e.error, exit_code=int(ExitCode.unreadable))
@@ -192,10 +199,13 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
         else:
             hit = manifest.cached_parse(e.sha256, parse_opts)
             if hit is None:
-                to_parse.append(Task(e.rel, "parse", {"path": str(e.path), "rel": e.rel,
+                to_parse.append(Task(e.rel, "parse", {"path": str(e.path), "rel": e.rel, "seconds": opts.timeout,
                                                       "baseline": opts.baseline, "ocr": opts.ocr}))
-            elif hit["ok"] and "other_programme" in hit["report"]:
+            elif hit["ok"] and "other_programme" in (hit["report"] or {}):
                 rows[e.rel] = _other_programme_row(e.rel, hit["report"])
+            elif hit["ok"] and "own_output" in (hit["report"] or {}):
+                own.add(e.rel)
+                found.notes.append(hit["report"]["own_output"])
             elif hit["ok"]:
                 reports[e.rel] = hit["report"]
                 cached.add(e.rel)
@@ -208,7 +218,7 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
         if say_errors:
             progress.say(f"scorereader: {error}" if rel in error else f"scorereader: {rel}: {error}")
 
-    pool = WorkerPool(n_jobs, opts.timeout)
+    pool = WorkerPool(n_jobs, None if opts.timeout is None else opts.timeout + POOL_MARGIN_S)
     previous_term = _sigterm_as_interrupt()
     try:
         # ---- round 1: read every report that is not already known
@@ -220,6 +230,10 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                     rows[rel] = _other_programme_row(rel, res.value, round(res.seconds, 2))
                     manifest.record_parse(by_rel[rel].sha256, parse_opts, report=res.value)
                     report_error(rel, rows[rel].error)  # said once, as for a file that failed
+                elif res.ok and "own_output" in res.value:
+                    own.add(rel)
+                    found.notes.append(res.value["own_output"])
+                    manifest.record_parse(by_rel[rel].sha256, parse_opts, report=res.value)
                 elif res.ok:
                     reports[rel] = res.value
                     read_seconds[rel] = round(res.seconds, 2)
@@ -234,7 +248,8 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
 
         # ---- history and plan tasks
         attempts = build_history(reports)
-        names = plan_names([by_rel[r] for r in reports])
+        names = plan_names([by_rel[r] for r in reports], reports,
+                           previous={r: p["out"] for r, p in manifest.plans.items() if p.get("out")})
         plan_tasks: list[Task] = []
         keys: dict[str, str] = {}
         for rel, rep in reports.items():
@@ -242,6 +257,8 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
             keys[rel] = digest({**plan_opts, "sha": by_rel[rel].sha256,
                                 "history": [by_rel[h].sha256 for h in a.earlier]})
             hit = None if opts.force else manifest.plan_up_to_date(rel, keys[rel], outdir)
+            if hit and (hit.get("out") != names[rel] or not _plan_of(outdir / names[rel], by_rel[rel].path)):
+                hit = None  # renamed, or the file there is not this input's plan: make it again
             row = S.Row(rel, "skipped" if hit and rel in cached else "ok", report=rep, attempt=a.number,
                         earlier=a.earlier, improved=a.improved, regressed=a.regressed, trend_text=a.trend)
             rows[rel] = row
@@ -253,7 +270,8 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                 continue
             plan_tasks.append(Task(rel, "plan", {
                 "report": rep, "history": [reports[h] for h in a.earlier], "moves": a.moves,
-                "out": str(outdir / names[rel]), "paper": opts.paper}))
+                "out": str(outdir / names[rel]), "paper": opts.paper, "formats": list(opts.formats),
+                "source": str(by_rel[rel].path), "root": str(outdir)}))
 
         # ---- round 2: the plans
         with progress.phase("Writing plans", len(plan_tasks)):
@@ -275,7 +293,7 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                     report_error(rel, row.error)
                 progress.advance(res.ok)
 
-        ordered = [rows[e.rel] for e in found.entries]
+        ordered = [rows[e.rel] for e in found.entries if e.rel in rows]
 
         # ---- the cohort PDF
         from .cohort import cohort_data
@@ -321,7 +339,7 @@ def run_batch(opts: BatchOptions, *, say_errors: bool = True) -> BatchResult:
                 "worker_peak_rss_mb": pool.stats.max_worker_rss_mb, "rss_source": "getrusage(RUSAGE_SELF) in each worker"},
         "scorereader_version": __version__,
     }
-    S.write_summary(outdir, ordered, meta)
+    S.write_summary(outdir, ordered, meta, names=_summary_names(outdir, found.notes))
     code = int(ExitCode.partial_batch) if failed else int(ExitCode.ok)
     return BatchResult(ordered, outdir, found.notes, code, elapsed, pool.stats, work)
 
@@ -351,6 +369,28 @@ def _restore_sigterm(previous) -> None:  # noqa: ANN001
             signal.signal(signal.SIGTERM, previous)
         except (ValueError, OSError):
             pass
+
+
+def _plan_of(path: Path, source: Path) -> bool:
+    """Whether `path` is the plan scorereader made from `source` (its metadata says so)."""
+    from ..render.outputs import own_output, source_key
+
+    mine = own_output(path)
+    return mine is not None and mine["kind"] == "plan" and mine["source"] == source_key(source)
+
+
+def _summary_names(outdir: Path, notes: list[str]) -> tuple[str, str]:
+    """summary.csv / summary.json, or free names beside them when a folder already has that name."""
+    names = []
+    for name in ("summary.csv", "summary.json"):
+        stem, ext = os.path.splitext(name)
+        chosen, n = name, 2
+        while (outdir / chosen).exists() and not (outdir / chosen).is_file():
+            chosen, n = f"{stem}-{n}{ext}", n + 1
+        if chosen != name:
+            notes.append(f"{name} in the output folder is not a file; the summary was written to {chosen}.")
+        names.append(chosen)
+    return names[0], names[1]
 
 
 def _sentence(error: str | None, rel: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..render.atomic import atomic_write
+from ..text import one_line
 
 BAND_SHORT = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
               "above_baseline": "above baseline"}
@@ -63,6 +64,8 @@ class Row:
 
 def neutralize(value: Any) -> Any:
     """Spreadsheet-injection guard for one CSV cell."""
+    if isinstance(value, str):
+        value = one_line(value)  # control characters from a document never reach the CSV
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -114,8 +117,9 @@ def to_json(rows: list[Row], meta: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_summary(outdir: Path, rows: list[Row], meta: dict[str, Any]) -> tuple[Path, Path]:
+def write_summary(outdir: Path, rows: list[Row], meta: dict[str, Any],
+                  names: tuple[str, str] = ("summary.csv", "summary.json")) -> tuple[Path, Path]:
     # utf-8 with a BOM so that spreadsheet programs read names with accents correctly
-    csv_path = atomic_write(Path(outdir) / "summary.csv", "\ufeff" + to_csv(rows))
-    json_path = atomic_write(Path(outdir) / "summary.json", to_json(rows, meta))
+    csv_path = atomic_write(Path(outdir) / names[0], "\ufeff" + to_csv(rows))
+    json_path = atomic_write(Path(outdir) / names[1], to_json(rows, meta))
     return csv_path, json_path

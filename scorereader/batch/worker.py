@@ -36,6 +36,8 @@ def warm_up() -> None:
     """Load the reader and the PDF renderer (and its fonts) once per worker, not per file."""
     try:
         from .. import pipeline  # noqa: F401 - pdfplumber, pypdfium2
+        from ..extract import embedded, ocr, pdf_text  # noqa: F401 - imported once, inherited by every
+        # file's budgeted child (scorereader.budget), instead of once per file
         from ..render.pdf import html_to_pdf
 
         html_to_pdf("<p>scorereader</p>")
@@ -89,14 +91,17 @@ def call(fn: Callable[[str, Any], Any], kind: str, payload: Any) -> tuple:
 
 
 def parse_task(p: dict[str, Any]) -> dict[str, Any]:
+    from ..errors import OwnOutput
     from ..pipeline import read_report
 
     path, rel = p["path"], p["rel"]
     try:
-        report = read_report(path, baseline=p.get("baseline"), ocr=p.get("ocr", "auto"))
+        report = read_report(path, baseline=p.get("baseline"), ocr=p.get("ocr", "auto"), seconds=p.get("seconds"))
     except OtherProgramme as err:
         # not a failure: listed in the summary as another programme's report, never planned
         return {"other_programme": err.programme, "message": str(err).replace(path, rel)}
+    except OwnOutput as err:  # an earlier run's plan or cohort PDF inside DIR: noted, not a row
+        return {"own_output": str(err).replace(path, rel) + "."}
     except ScoreReaderError as err:
         # name the file as the user knows it (relative to DIR), not by its absolute path
         raise type(err)(str(err).replace(path, rel)) from None
@@ -104,12 +109,13 @@ def parse_task(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan_task(p: dict[str, Any]) -> dict[str, Any]:
-    """Build the plan (with the candidate's earlier attempts) and write its PDF atomically."""
+    """Build the plan (with the candidate's earlier attempts) and write its renderings (the one writer)."""
     import datetime as dt
+    from pathlib import Path
 
     from ..model import Report
     from ..plan import PlanOptions, build_plan
-    from ..render import write_pdf
+    from ..render.outputs import choose_paths, write_plan_outputs
 
     report = Report.from_json(p["report"])
     history = [Report.from_json(h) for h in p.get("history", [])]
@@ -120,7 +126,10 @@ def plan_task(p: dict[str, Any]) -> dict[str, Any]:
     moves = p.get("moves") or []
     if history:
         _annotate_history(plan, history, moves)
-    write_pdf(plan, p["out"], paper=p.get("paper", "a4"))
+    source = Path(p.get("source") or p["out"])
+    paths = choose_paths(plan, source, output=p["out"], formats=p.get("formats") or ("pdf",), inputs=[source],
+                         root=Path(p["root"]) if p.get("root") else None)
+    write_plan_outputs(plan, paths, source=source, paper=p.get("paper", "a4"))
     return {"out": p["out"], "attempt": plan.attempt, "kind": plan.kind,
             "earliest_retake": plan.earliest_retake.isoformat() if plan.earliest_retake else None,
             "recommended_exam_date": plan.recommended_exam_date.isoformat()

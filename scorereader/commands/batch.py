@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..text import one_line
 from .common import baseline_option, ocr_option
 
 
@@ -16,13 +17,17 @@ from .common import baseline_option, ocr_option
               help="Worker processes (default: the number of CPU cores).")
 @click.option("-r", "--recursive", is_flag=True, help="Also read the subfolders (mirrored in OUTDIR).")
 @click.option("--force", is_flag=True, help="Redo every file, even those whose outputs are up to date.")
-@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=120.0, show_default=True,
-              metavar="S", help="Seconds one file may take before it is stopped and marked failed.")
+@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=60.0, show_default=True,
+              metavar="S", help="Seconds one file may take to read before it is refused and marked failed.")
+@click.option("--html", "want_html", is_flag=True, help="Also write each plan as HTML.")
+@click.option("--ics", "want_ics", is_flag=True, help="Also write each plan's schedule as iCalendar (.ics).")
+@click.option("--plan-json", "want_json", is_flag=True, help="Also write each plan model as JSON.")
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4", show_default=True)
 @baseline_option
 @ocr_option
 def batch(directory: Path, outdir: Path | None, jobs: int | None, recursive: bool, force: bool,
-          timeout: float, paper: str, baseline: float | None, ocr: str) -> None:
+          timeout: float, want_html: bool, want_ics: bool, want_json: bool, paper: str, baseline: float | None,
+          ocr: str) -> None:
     """Plan every score report (PDF or image) in DIR, with summary.csv, summary.json and cohort.pdf.
 
     \b
@@ -34,8 +39,11 @@ def batch(directory: Path, outdir: Path | None, jobs: int | None, recursive: boo
 
     result = run_batch(BatchOptions(directory=directory, outdir=outdir, jobs=jobs, recursive=recursive,
                                     force=force, timeout=timeout, baseline=baseline, ocr=ocr,
-                                    paper=paper.lower()))
-    counts = {s: sum(1 for r in result.rows if r.status == s) for s in ("ok", "skipped", "failed", "duplicate", "other_programme")}
+                                    paper=paper.lower(),
+                                    formats=("pdf", *(["html"] if want_html else []), *(["ics"] if want_ics else []),
+                                             *(["json"] if want_json else []))))
+    counts = {s: sum(1 for r in result.rows if r.status == s)
+              for s in ("ok", "skipped", "failed", "duplicate", "other_programme")}
     parts = [f"{counts['ok']} planned"]
     if counts["skipped"]:
         parts.append(f"{counts['skipped']} up to date (skipped)")
@@ -47,7 +55,7 @@ def batch(directory: Path, outdir: Path | None, jobs: int | None, recursive: boo
         parts.append(f"{counts['other_programme']} of another programme (not read)")
     n = len(result.rows)
     for note in result.notes:
-        click.echo(f"scorereader: note: {note}", err=True)
+        click.echo(f"scorereader: note: {one_line(note)}", err=True)
     click.echo(f"scorereader: {n} file{'s' if n != 1 else ''}: {', '.join(parts)} in {result.elapsed:.1f} s; "
                f"see {result.outdir / 'summary.csv'}", err=True)
     click.get_current_context().exit(result.exit_code)

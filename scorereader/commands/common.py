@@ -6,6 +6,7 @@ from typing import Callable, Iterable, TypeVar
 import click
 
 from ..errors import ExitCode, ScoreReaderError
+from ..text import one_line
 
 T = TypeVar("T")
 
@@ -29,6 +30,6 @@ def for_each_file(files: Iterable[str], work: Callable[[str], T], debug: bool) -
                 import traceback
 
                 traceback.print_exception(err)
-            click.echo(f"scorereader: {err}", err=True)
+            click.echo(f"scorereader: {one_line(str(err))}", err=True)
             worst = max(worst, err.exit_code)
     return results, int(worst)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..model import Report
+from ..text import one_line, strip_controls
 from .common import baseline_option, for_each_file, ocr_option
 
 BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
@@ -16,7 +17,7 @@ VERSUS_LABEL = {"opportunity": "opportunity for improvement", "comparable": "com
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, readable=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file (JSON Lines).")
 @click.option("--explain", is_flag=True, help="Also write <stem>.explain-p<N>.png showing what was read where.")
 @baseline_option
@@ -32,7 +33,7 @@ def parse(ctx: click.Context, files: tuple[str, ...], as_json: bool, explain: bo
         if as_json:
             click.echo(json.dumps(parsed.report.to_json(), ensure_ascii=False))
         else:
-            click.echo(format_table(parsed.report))
+            click.echo(strip_controls(format_table(parsed.report)))
         if explain:
             from ..explain import write_explain
 
@@ -49,7 +50,7 @@ def format_table(r: Report) -> str:
                                          else f"{r.score} / {r.max_score}")
     result = {True: "PASS", False: "FAIL", None: "—"}[r.passed]
     head = [
-        f"{r.source.file}  ({r.source.method}, {r.source.pages} page{'s' if r.source.pages != 1 else ''})",
+        f"{one_line(r.source.file)}  ({r.source.method}, {r.source.pages} page{'s' if r.source.pages != 1 else ''})",
         f"  Exam       {r.exam.code or '—'}  {r.exam.title or ''}".rstrip()
         + (f"  [outline {r.exam.outline}]" if r.exam.outline else ""),
         f"  Candidate  {r.candidate.name or '—'}  (candidate ID {r.candidate.candidate_id or '—'}, "

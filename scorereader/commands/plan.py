@@ -2,36 +2,20 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from ..errors import ScoreReaderError, UsageError
+from ..text import one_line
 from .common import baseline_option, for_each_file, ocr_option
-
-SUFFIX = ".retake-plan"
 
 
 def _hours(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if value is not None and (value <= 0 or value > 100 or abs(value * 2 - round(value * 2)) > 1e-9):
         raise click.BadParameter("must be a positive number of hours in steps of 0.5 (e.g. 8 or 7.5).")
     return value
-
-
-def pdf_path_for(source: Path, output: str | None, many: bool) -> Path:
-    """Where the PDF goes: beside the input; at -o FILE (one input); into -o DIR/ (an existing
-    directory, a path ending in /, or a new path without an extension)."""
-    name = f"{source.stem}{SUFFIX}.pdf"
-    if output is None:
-        return source.with_name(name)
-    out = Path(output)
-    if out.is_dir() or output.endswith(("/", os.sep)) or (not out.exists() and not out.suffix):
-        return out / name
-    if many:
-        raise UsageError(f"-o {output}: with several input files, -o must be a directory.")
-    return out
 
 
 def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (imported lazily)
@@ -57,7 +41,7 @@ def summary_lines(plan) -> list[str]:  # noqa: ANN001 - scorereader.plan.Plan (i
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(readable=False))
 @click.option("-o", "--output", metavar="PATH", default=None,
               help="Output PDF (one input) or directory (ends with / or exists); default: beside each input.")
 @click.option("--weeks", type=click.IntRange(1, 104), default=None,
@@ -88,7 +72,7 @@ def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: 
     """Write <stem>.retake-plan.pdf for each score report."""
     from ..pipeline import read_report
     from ..plan import PlanOptions, build_plan
-    from ..render import atomic_write, render_html
+    from ..render.outputs import choose_paths, write_plan_outputs
 
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     many = len(files) > 1
@@ -97,14 +81,16 @@ def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: 
     options = PlanOptions(start=start.date() if start else None, weeks=weeks,
                           hours_per_week=hours_per_week, attempt=attempt,
                           first_attempt=first_attempt.date() if first_attempt else None)
-    used: set[Path] = set()
+    formats = ["pdf"] + (["html"] if want_html else []) + (["ics"] if want_ics else [])
+    inputs = [Path(f) for f in files]
+    taken: set[str] = set()
 
     def work(path: str) -> None:
         report = read_report(path, baseline=baseline, ocr=ocr)
         try:
             result = build_plan(report, options)
-        except ValueError as err:
-            raise UsageError(f"{path}: {err}") from err
+        except (ValueError, OverflowError) as err:  # e.g. --start 9999-12-20: dates past year 9999
+            raise UsageError(f"{path}: cannot plan from these options ({err}).") from err
         except ScoreReaderError:
             raise
         except Exception as err:  # noqa: BLE001 - one bad file must not stop the rest
@@ -112,29 +98,19 @@ def plan(ctx: click.Context, files: tuple[str, ...], output: str | None, weeks: 
                 raise
             err2 = ScoreReaderError(f"{path}: could not plan ({type(err).__name__}: {err}); please report it.")
             raise err2 from err
-        pdf_path = pdf_path_for(Path(path), output, many)
-        if pdf_path.resolve() in used:  # two inputs with the same stem into one directory
-            pdf_path = pdf_path.with_name(f"{Path(path).stem}-{len(used) + 1}{SUFFIX}.pdf")
-        used.add(pdf_path.resolve())
-        html = render_html(result, paper=paper.lower(), template_dir=template_dir)
-        from ..render.pdf import html_to_pdf
-
-        written = [atomic_write(pdf_path, html_to_pdf(html, template_dir=template_dir))]
-        if want_html:
-            written.append(atomic_write(pdf_path.with_suffix(".html"), html))
-        if want_ics:
-            from ..render.ics import render_ics
-
-            written.append(atomic_write(pdf_path.with_suffix(".ics"), render_ics(result)))
+        paths = choose_paths(result, Path(path), output=output, many=many, formats=formats, inputs=inputs,
+                             taken=taken)
+        written = write_plan_outputs(result, paths, source=Path(path), paper=paper.lower(),
+                                     template_dir=template_dir).paths
         if as_json:
             click.echo(json.dumps(result.to_json(), ensure_ascii=False))
             sys.stdout.flush()
         for line in [f"{path} → {', '.join(str(w) for w in written)}", *summary_lines(result)]:
-            click.echo(line, err=as_json)
+            click.echo(one_line(line), err=as_json)
         if open_after:
             from ..desktop.opener import open_plan
 
-            open_plan(pdf_path, gui=gui)
+            open_plan(paths["pdf"], gui=gui)
 
     if gui:
         from ..desktop.gui import reporting_errors

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir import Bar, Box, Document, Page, Word
+from ..limits import MAX_RENDER_PIXELS
 
 RENDER_DPI = 200
 MIN_IMAGE_POINTS = 60  # smaller pictures are logos and icons
+MAX_RENDER_SIDE = 16_384
 
 
 def _to_page(b: Box | None, ox: float, oy: float, s: float) -> Box | None:
@@ -41,14 +43,21 @@ def read_embedded_charts(doc: Document, pdf: Any) -> None:
     src = pdfium.PdfDocument(doc.path)
     try:
         for page, boxes in targets:
-            scale = RENDER_DPI / 72
-            bitmap = src[page.number - 1].render(scale=scale).to_pil().convert("RGB")
+            pdf_page = src[page.number - 1]
             for box in boxes:
-                crop = bitmap.crop((int(box.x0 * scale), int(box.top * scale),
-                                    int(box.x1 * scale), int(box.bottom * scale)))
-                _add_from_picture(page, box, crop, 1 / scale, find_bars, ocr_words)
+                scale = render_scale(box.width, box.height, RENDER_DPI / 72)
+                crop = (box.x0, page.height - box.bottom, page.width - box.x1, box.top)  # points cut per side
+                picture = pdf_page.render(scale=scale, crop=crop).to_pil().convert("RGB")
+                _add_from_picture(page, box, picture, 1 / scale, find_bars, ocr_words)
     finally:
         src.close()
+
+
+def render_scale(width_pt: float, height_pt: float, wanted: float) -> float:
+    """`wanted`, lowered so the rendered picture stays within MAX_RENDER_PIXELS and 16,384 px a side
+    (checked before rendering: a 199-inch page once cost 4.6 GB and a pdfium error)."""
+    area = max(width_pt * height_pt, 1.0)
+    return min(wanted, (MAX_RENDER_PIXELS / area) ** 0.5, MAX_RENDER_SIDE / max(width_pt, height_pt, 1.0))
 
 
 def _add_from_picture(page: Page, box: Box, crop, s: float, find_bars, ocr_words) -> None:

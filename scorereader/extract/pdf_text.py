@@ -11,6 +11,7 @@ from typing import Any
 from ..errors import EncryptedInput, InputUnreadable
 from ..ir import Box, Document, Page, Picture, Word
 from ..limits import MAX_PAGES_READ
+from ..text import strip_controls
 from .bars import Shape, group_bars, widen_lone_fills
 from .colors import luminance, to_rgb
 
@@ -98,8 +99,9 @@ def _words(chars: list[dict]) -> list[Word]:
 
     words = extract_words(chars, x_tolerance=1.5, y_tolerance=2.5, keep_blank_chars=False,
                           use_text_flow=False, extra_attrs=["size"])
-    return [Word(w["text"], Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
-            for w in words if w["text"].strip()]
+    # control characters (terminal escapes hidden in a text layer) never enter the IR
+    return [Word(text, Box(w["x0"], w["top"], w["x1"], w["bottom"]), float(w["size"]))
+            for w in words if (text := strip_controls(w["text"])).strip()]
 
 
 def _is_white(char: dict) -> bool:

@@ -14,7 +14,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".tmp")
     except OSError as err:
         raise OutputUnwritable(f"{target}: cannot write there ({err.strerror or err}).") from err
     try:

@@ -31,24 +31,30 @@ def _font_config(roots: tuple[str, ...]):  # noqa: ANN202 - weasyprint type, imp
 
 
 def _split_style(html: str) -> tuple[str, str | None]:
-    """(html without its <style>, the CSS) when the document has exactly one plain <style> whose
-    parsing fetches nothing (no @import / @font-face); else (html, None)."""
+    """(html without its <style>, the CSS) when the document has exactly one plain <style>; else
+    (html, None). Either way every URL goes through our fetcher: this split is only for speed."""
     found = _STYLE.findall(html)
-    if len(found) != 1 or "@import" in found[0] or "@font-face" in found[0] or "<" in found[0]:
+    if len(found) != 1 or "<" in found[0]:
         return html, None
     return _STYLE.sub("", html, count=1), found[0]
 
 
-def _stylesheet(css: str, base: str, font_config):  # noqa: ANN001, ANN202
-    """The parsed stylesheet, once per process per (text, base URL): parsing it was ~10 % of a plan."""
+def _stylesheet(css: str, base: str, font_config, fetcher, cache: bool):  # noqa: ANN001, ANN202
+    """The parsed stylesheet, once per process per (text, base URL): parsing it was ~10 % of a plan.
+
+    Always parsed with our URL fetcher (an `@IMPORT`, an escaped `@\\69mport` or an `@FONT-FACE` in a
+    user template fetch through it, never around it); only the packaged templates' sheet is cached."""
     import weasyprint
 
+    if not cache:
+        return weasyprint.CSS(string=css, base_url=base, font_config=font_config, url_fetcher=fetcher)
     key = (css, base, id(font_config))
     sheet = _CSS_CACHE.get(key)
     if sheet is None:
         if len(_CSS_CACHE) >= 16:
             _CSS_CACHE.clear()
-        sheet = _CSS_CACHE[key] = weasyprint.CSS(string=css, base_url=base, font_config=font_config)
+        sheet = _CSS_CACHE[key] = weasyprint.CSS(string=css, base_url=base, font_config=font_config,
+                                                 url_fetcher=fetcher)
     return sheet
 
 
@@ -60,6 +66,7 @@ def html_to_pdf(html: str, *, template_dir: str | os.PathLike[str] | None = None
     from .fetcher import LocalOnlyFetcher
 
     roots = template_roots(template_dir)
+    custom = fetcher is not None
     fetcher = fetcher or LocalOnlyFetcher(roots)
     base = roots[0].resolve().as_uri() + "/"
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -67,7 +74,8 @@ def html_to_pdf(html: str, *, template_dir: str | os.PathLike[str] | None = None
     with _LOCK:
         font_config = _font_config(tuple(str(r) for r in roots))
         body, css = _split_style(html)
-        sheets = [_stylesheet(css, base, font_config)] if css is not None else None
+        sheets = ([_stylesheet(css, base, font_config, fetcher, cache=template_dir is None and not custom)]
+                  if css is not None else None)
         doc = weasyprint.HTML(string=body, base_url=base, url_fetcher=fetcher)
         # Defaults kept on purpose (measured): full_fonts=True makes a 4-page plan ~20× larger and
         # is slower; uncompressed_pdf saves little time for a ~6× larger file.
