@@ -1,10 +1,8 @@
 """The OCR path: images and scanned PDFs → the same IR the text-layer extractor produces.
 
-Tesseract sits behind this one module (like OCRmyPDF's `_exec/tesseract.py`): nothing else
-builds its command line or parses its output. It is run single-threaded
-(`OMP_THREAD_LIMIT=1`, 4–5× faster than its OpenMP default on small machines), once per page
-in the normal case, on the image written as a temporary PGM file (no PNG encoding; not piped:
-Tesseract reads stdin a byte at a time) and TSV read back from stdout.
+Tesseract is run by `extract/tesseract.py` (pytesseract, a PGM file, single thread, exact
+flags), once per page in the normal case, at the image's native size unless its text is too
+small to read (`preprocess.MIN_NATIVE_CAP_HEIGHT`); this module turns its TSV into words.
 
 Memory: pages are decoded or rendered one at a time and dropped after OCR, the full-resolution
 frame is released once its bars are found (`Page.frame` keeps a reduced copy for `--explain`),
@@ -17,11 +15,7 @@ Coordinates: words and bars are in the pixels of the *page frame* of `preprocess
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -31,18 +25,17 @@ from PIL import Image
 
 from scorereader import limits as _limits
 from scorereader.detect import sha256_of
-from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
+from scorereader.errors import InputTooLarge, InputUnreadable
 from scorereader.extract import images as _images
+from scorereader.extract import tesseract as _tess
 from scorereader.extract.pixels import array_of
 from scorereader.extract.pixels import find_bars as _find_bars
 from scorereader.extract.preprocess import Prepared, prepare
 from scorereader.ir import Bar, Box, Document, Page, Word
 
-#: The Tesseract executable (a name on PATH or a path). Override with SCOREREADER_TESSERACT.
-TESSERACT_CMD = os.environ.get("SCOREREADER_TESSERACT", "tesseract")
-LANG = "eng"
-#: Seconds per Tesseract call (OCRmyPDF's default per page).
-TIMEOUT = float(os.environ.get("SCOREREADER_OCR_TIMEOUT", 180))
+#: The Tesseract executable (see extract/tesseract.py; tests point it elsewhere).
+TESSERACT_CMD = _tess.TESSERACT_CMD
+LANG = _tess.LANG
 #: Rendering resolution for scanned PDF pages.
 PDF_DPI = 300
 #: Pages OCR'd from one scanned PDF at most.
@@ -50,8 +43,6 @@ MAX_PDF_PAGES = _limits.MAX_PAGES_READ  # the project-wide page limit (scoreread
 #: Below this mean word confidence a page gets a warning.
 LOW_CONFIDENCE = 60.0
 
-INSTALL_HINT = ("install it with 'sudo apt-get install tesseract-ocr' (Debian/Ubuntu), "
-                "'brew install tesseract' (macOS) or 'choco install tesseract' (Windows)")
 
 __all__ = ["extract_image", "extract_scanned_pdf", "ocr_words", "find_bars", "ocr_page",
            "tesseract_version", "TESSERACT_CMD"]
@@ -62,80 +53,18 @@ def find_bars(image: Image.Image | np.ndarray, *, deskew: bool = True) -> list[B
     return _find_bars(image, deskew=deskew)
 
 
-# --------------------------------------------------------------------------- the Tesseract wrapper
+# --------------------------------------------------------------------------- Tesseract (extract/tesseract.py)
 
 def _binary() -> str:
-    found = shutil.which(TESSERACT_CMD)
-    if not found:
-        raise MissingDependency(
-            f"Tesseract OCR ('{TESSERACT_CMD}') is needed to read images and scanned PDFs but was not found: "
-            f"{INSTALL_HINT}.")
-    return found
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["OMP_THREAD_LIMIT"] = env.get("SCOREREADER_OMP_THREAD_LIMIT", "1")
-    return env
-
-
-#: Rows of the OCR image written per chunk (the image is never copied whole).
-_PGM_ROWS = 512
+    return _tess.binary(TESSERACT_CMD)
 
 
 def _pgm_chunks(gray: Image.Image) -> Iterator[bytes]:
-    """The image as binary PGM, a band of rows at a time."""
-    if gray.mode != "L":
-        gray = gray.convert("L")
-    w, h = gray.size
-    yield b"P5\n%d %d\n255\n" % (w, h)
-    for y in range(0, h, _PGM_ROWS):
-        yield gray.crop((0, y, w, min(h, y + _PGM_ROWS))).tobytes()
-
-
-def _pgm(gray: Image.Image) -> bytes:
-    return b"".join(_pgm_chunks(gray))
-
-
-def run_tesseract(gray: Image.Image, *args: str, dpi: int = 300) -> str:
-    """Run Tesseract on a greyscale image with `args` (e.g. '--psm', '3', 'tsv'); stdout as text.
-
-    The image goes to Tesseract as a temporary PGM file, written a band of rows at a time (no
-    image-sized bytes object is built). Not stdin: Tesseract reads stdin a byte at a time, which
-    costs ~0.3 s on a 10-megapixel image, more than encoding and writing the file."""
-    binary = _binary()
-    fd, name = tempfile.mkstemp(prefix="scorereader-ocr-", suffix=".pgm")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in _pgm_chunks(gray):
-                fh.write(chunk)
-        cmd = [binary, name, "stdout", "--dpi", str(dpi), *args]
-        try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT, env=_env())
-        except subprocess.TimeoutExpired as err:
-            raise InputUnreadable(f"OCR took longer than {TIMEOUT:.0f} seconds on a page and was stopped.") from err
-        except OSError as err:
-            raise MissingDependency(f"Tesseract OCR could not be started ({err}): {INSTALL_HINT}.") from err
-    finally:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
-    err_text = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        if "traineddata" in err_text or "Failed loading language" in err_text:
-            raise MissingDependency(
-                f"Tesseract's '{LANG}' language data is missing: install it with "
-                f"'sudo apt-get install tesseract-ocr-{LANG}' (or 'brew install tesseract').")
-        first = next((ln for ln in err_text.splitlines() if ln.strip()), "unknown error")
-        raise InputUnreadable(f"OCR failed: {first.strip()}")
-    return proc.stdout.decode("utf-8", "replace")
+    return _tess.pgm_chunks(gray)
 
 
 def tesseract_version() -> str:
-    out = subprocess.run([_binary(), "--version"], capture_output=True, timeout=30, env=_env())
-    text = (out.stdout or out.stderr).decode("utf-8", "replace")
-    return text.split("\n", 1)[0].strip()
+    return _tess.version(TESSERACT_CMD)
 
 
 _DESC = set("gjpqy,;()[]{}|_")
@@ -208,13 +137,13 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
 
 
 def _read(prep: Prepared, psm: int) -> _Read:
-    return parse_tsv(run_tesseract(prep.ocr, "--psm", str(psm), "-l", LANG, "tsv"), prep.scale, psm)
+    return parse_tsv(_tess.run(prep.ocr, psm=psm, cmd=TESSERACT_CMD), prep.scale, psm)
 
 
 def _osd_rotation(prep: Prepared) -> int:
     """Clockwise degrees (0/90/180/270) that would make the page upright, per `--psm 0`; 0 when unsure."""
     try:
-        out = run_tesseract(prep.ocr, "--psm", "0")
+        out = _tess.run(prep.ocr, psm=0, cmd=TESSERACT_CMD)
     except InputUnreadable:
         return 0  # too few characters, or no osd.traineddata
     rot = re.search(r"Rotate:\s*(\d+)", out)
