@@ -172,8 +172,9 @@ def _crop_box(bg: np.ndarray, f: int, shape) -> tuple[int, int, int, int] | None
     return int(left), int(top), int(right), int(bottom)
 
 
-def _even_lighting(rgb: np.ndarray, luma: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    bg, f = _background(luma)
+def _even_lighting(rgb: np.ndarray, luma: np.ndarray,
+                   background: tuple[np.ndarray, int] | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    bg, f = background if background is not None else _background(luma)
     lo, hi = np.percentile(bg, 2), np.percentile(bg, 98)
     if hi - lo < 18:
         return rgb, luma, False
@@ -221,9 +222,10 @@ def prepare(image: Image.Image | np.ndarray, *, deskew: bool = True, crop: bool 
                 x0, y0, x1, y1 = cropped
                 rgb = rgb[y0:y1, x0:x1]
                 luma = luma[y0:y1, x0:x1]
-        del bg
         if normalize:
-            rgb, luma, normalized = _even_lighting(rgb, luma)
+            # the background estimate serves both steps unless the crop changed the frame
+            rgb, luma, normalized = _even_lighting(rgb, luma, None if cropped else (bg, f))
+        del bg
 
     skew = 0.0
     if deskew:

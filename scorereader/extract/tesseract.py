@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from typing import Iterator
+from typing import Callable, Iterator
 
 from PIL import Image
 
@@ -63,8 +63,40 @@ def _single_thread() -> None:
     os.environ["OMP_THREAD_LIMIT"] = os.environ.get("SCOREREADER_OMP_THREAD_LIMIT", "1")
 
 
+#: Work to do while Tesseract runs (each called once, then dropped): the pipeline registers the
+#: import of the interpreter here, so that Python's import time overlaps Tesseract's recognition
+#: on the machine's other core instead of adding to it.
+MEANWHILE: list[Callable[[], object]] = []
+
+
 def run(gray: Image.Image, *, psm: int, dpi: int = 300, cmd: str | None = None) -> str:
     """Tesseract on a greyscale image: its TSV, or with `psm=0` its orientation (OSD) report."""
+    if not MEANWHILE:
+        return _run(gray, psm=psm, dpi=dpi, cmd=cmd)
+    import threading
+
+    out: dict[str, object] = {}
+
+    def call() -> None:
+        try:
+            out["text"] = _run(gray, psm=psm, dpi=dpi, cmd=cmd)
+        except BaseException as err:  # re-raised in the caller's thread
+            out["error"] = err
+
+    worker = threading.Thread(target=call, name="tesseract", daemon=True)
+    worker.start()
+    while MEANWHILE:
+        try:
+            MEANWHILE.pop(0)()
+        except Exception:  # a warm-up only: the real use of what it loads will report any error
+            pass
+    worker.join()
+    if "error" in out:
+        raise out["error"]  # type: ignore[misc]
+    return out["text"]  # type: ignore[return-value]
+
+
+def _run(gray: Image.Image, *, psm: int, dpi: int, cmd: str | None) -> str:
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = binary(cmd)
