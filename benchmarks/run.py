@@ -104,7 +104,7 @@ def bench_text(runs: int) -> list[Row]:
 
 def bench_ocr(runs: int) -> list[Row]:
     import pytesseract
-    from bench_ocr import TESSERACT_CONFIG
+    from bench_ocr import tesseract_config
 
     from scorereader.extract import ocr
     from scorereader.pipeline import parse_file
@@ -115,7 +115,7 @@ def bench_ocr(runs: int) -> list[Row]:
             continue
         image = ocr.tesseract_input(path)  # the very image our path hands Tesseract
         ours = median(lambda: parse_file(path), runs)
-        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=TESSERACT_CONFIG), runs)
+        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=tesseract_config(image)), runs)
         rows.append(Row(label, ours, bare, 1.2, note="parse_file vs bare image_to_data on the same image"))
     if SCREENSHOT.exists():
         rows += bench_ocr_whole(runs)
@@ -144,9 +144,9 @@ def bench_ocr_whole(runs: int) -> list[Row]:
         for chunk in tesseract.pgm_chunks(image):
             fh.write(chunk)
     try:
-        ours, bare = interleaved(lambda: tesseract.run(image, psm=3),
+        ours, bare = interleaved(lambda: tesseract.run(image, psm=3, dpi=image.info["dpi"][0]),
                                  lambda: run([binary, fh.name, "stdout", "-l", ocr.LANG, "--psm", "3",
-                                              "--dpi", "300", "tsv"]), runs)
+                                              "--dpi", str(image.info["dpi"][0]), "tsv"]), runs)
     finally:
         os.unlink(fh.name)
     rows.append(Row("Tesseract through pytesseract (write PGM + call + read TSV) vs the bare command", ours, bare,

@@ -137,13 +137,13 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
 
 
 def _read(prep: Prepared, psm: int) -> _Read:
-    return parse_tsv(_tess.run(prep.ocr, psm=psm, cmd=TESSERACT_CMD), prep.scale, psm)
+    return parse_tsv(_tess.run(prep.ocr, psm=psm, dpi=prep.dpi, cmd=TESSERACT_CMD), prep.scale, psm)
 
 
 def _osd_rotation(prep: Prepared) -> int:
     """Clockwise degrees (0/90/180/270) that would make the page upright, per `--psm 0`; 0 when unsure."""
     try:
-        out = _tess.run(prep.ocr, psm=0, cmd=TESSERACT_CMD)
+        out = _tess.run(prep.ocr, psm=0, dpi=prep.dpi, cmd=TESSERACT_CMD)
     except InputUnreadable:
         return 0  # too few characters, or no osd.traineddata
     rot = re.search(r"Rotate:\s*(\d+)", out)
@@ -239,8 +239,26 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
             if sparse.score > read.score:
                 read = sparse
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
-                words=read.words, bars=bars, frame=frame)
+                words=_drop_bar_remnants(read.words, bars), bars=bars, frame=frame)
     return page, read, prep
+
+
+#: Below this confidence a "word" inside a bar is what is left of the bar after painting it out.
+BAR_REMNANT_CONF = 50.0
+
+
+def _drop_bar_remnants(words: list[Word], bars: list[Bar]) -> list[Word]:
+    """Drop low-confidence words centred inside a bar: the bar's anti-aliased or JPEG-smeared
+    edges read as 'eee'/'Lee'. Text printed on a bar (a percentage) reads with high confidence
+    and stays."""
+    if not bars:
+        return words
+
+    def inside(w: Word) -> bool:
+        cx, cy = w.box.cx, w.box.cy
+        return any(b.box.x0 - 1 <= cx <= b.box.x1 + 1 and b.box.top - 1 <= cy <= b.box.bottom + 1 for b in bars)
+
+    return [w for w in words if (w.conf or 0) >= BAR_REMNANT_CONF or not inside(w)]
 
 
 def tesseract_input(path: str | Path) -> Image.Image:
@@ -263,6 +281,7 @@ def tesseract_input(path: str | Path) -> Image.Image:
     bars = _find_bars(prep.rgb, deskew=False)
     _release_frame(prep)
     _blank_bars(prep, bars)
+    prep.ocr.info["dpi"] = (prep.dpi, prep.dpi)  # what we tell Tesseract (--dpi)
     return prep.ocr
 
 

@@ -66,6 +66,17 @@ class Prepared:
         self.rgb = reduced
 
     @property
+    def dpi(self) -> int:
+        """The resolution to tell Tesseract: what the OCR image's capital height means for body
+        text (≈10.5-pt type, capitals 0.72 em), so a 1× screenshot is ~80 dpi, not 300.
+        Tesseract sizes its noise filters by it: told 300 dpi, it drops short isolated numbers
+        (a "700" under its label) in native-size screenshots as specks."""
+        if not self.cap_height:
+            return 300
+        est = self.cap_height * self.scale / (0.72 * 10.5 / 72)
+        return int(round(min(600.0, max(70.0, est))))
+
+    @property
     def image(self) -> Image.Image:
         """The page frame as a PIL image (for `--explain` overlays)."""
         return Image.fromarray(self.rgb)
