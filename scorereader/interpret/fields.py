@@ -45,15 +45,22 @@ def _value_candidates(seg: Segment, label: str, line: Line, lines: list[Line], l
     rest = _rest_after_label(seg, label)
     if rest:
         out.append((rest, seg))
+    below = None if rest else _below(seg, lines, li)
+    if below is not None and _label_of(below, w) is not None:
+        below = None
     i = line.segments.index(seg)
     if i + 1 < len(line.segments):
         nxt = line.segments[i + 1]
+        # a label with its value right under it, left-aligned, and the next text on its line far
+        # away: that text is another column's (a chart beside the fields), read the value first
+        far = nxt.box.x0 - seg.box.x1 > 3 * seg.height
+        if below is not None and far and abs(below.box.x0 - seg.box.x0) < 2 * seg.height:
+            out.append((below.text, below))
+            below = None
         if _label_of(nxt, w) is None:
             out.append((nxt.text, nxt))
-    if not rest:
-        below = _below(seg, lines, li)
-        if below is not None and _label_of(below, w) is None:
-            out.append((below.text, below))
+    if below is not None:
+        out.append((below.text, below))
     return out
 
 

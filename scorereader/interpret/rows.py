@@ -65,8 +65,9 @@ def bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Rea
         for ci, column in enumerate(columns):
             # text of this column's rows lies right of the previous column's bars
             barrier = max((b.box.x1 for c in columns[:ci] for b in c), default=float("-inf"))
+            owners = _weight_owners(column, segs, lh, w)
             for i, bar in enumerate(column):
-                row = _bar_row(bar, column, i, segs, barrier, lh, w)
+                row = _bar_row(bar, column, i, segs, barrier, lh, w, owners)
                 if row is None:
                     continue
                 perf = _bar_fraction(bar, scale)
@@ -98,30 +99,89 @@ def _columns(bars: list[Bar], tol: float) -> list[list[Bar]]:
 
 
 def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: float, lh: float,
-             w: ReportWording) -> Row | None:
-    """The label (beside or above) and printed values of one bar, within its share of the column."""
+             w: ReportWording, owners: dict[int, int]) -> Row | None:
+    """The label (beside or above) and printed values of one bar, within its share of the column.
+
+    A line holding only a weight belongs to the bar nearest to it (`owners`), wherever it is
+    printed (after a wrapped name, or below the bar in mobile layouts), and is never a label."""
     bb = bar.box
     centers = [b.box.cy for b in column]
     lo = (centers[i - 1] + bb.cy) / 2 if i else bb.cy - 2.5 * lh
     hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(column) else bb.cy + 2.5 * lh
     mine = [s for s in segs if s.box.x0 >= barrier - 1 and s.box.x0 <= bb.x1 + 6 * lh]
-    in_band = [s for s in mine if lo <= s.box.cy < hi]
+    in_band = [s for s in mine if lo <= s.box.cy < hi and id(s) not in owners]
     left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
     right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
+    if left and _own_column_label(bb, mine, lh, owners):
+        left = []  # the bar's label is above it in its own column; the text to its left is another column's
     if left:
         label_segs = _label_column(left)
     else:  # stacked layout: the label sits above its bar
         top_lim = column[i - 1].box.bottom if i else bb.top - 3.5 * lh
-        label_segs = [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.top + 1
-                      and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s)]
+        # above: ends at the bar's top, or (an OCR line box stretched by a neighbour) centred above it
+        label_segs = [s for s in mine if top_lim - 0.5 < s.box.top
+                      and (s.box.bottom <= bb.top + 1 or s.box.cy <= bb.top - 0.25 * lh) and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s) and id(s) not in owners]
+        label_segs = _up_to_sentence(label_segs)
         right += [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.bottom + 1
-                  and s.box.x0 >= bb.x1 - 2]
+                  and s.box.x0 >= bb.x1 - 2 and id(s) not in owners]
     if not label_segs:
         return None
     label_lines = {(x.page, x.line) for x in label_segs}
     values = [s for s in in_band + right if "axis" not in s.tags and
               (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
+    values += [s for s in mine if owners.get(id(s)) == i]
     return _make_row(label_segs, values, w)
+
+
+def weight_only(s: Segment, w: ReportWording) -> bool:
+    """A weight printed on its own ("20–25%", "Weight: 20–25% of exam"): no skill-area words."""
+    if parsers.parse_weight(s.text) is None:
+        return False
+    rest = norm(parsers.strip_weight(s.text))
+    for f in w.weight_fillers:
+        rest = re.sub(rf"\b{re.escape(f)}\b", " ", rest)
+    return not re.search(r"[^\W\d_]{2,}", rest)
+
+
+def _weight_owners(column: list[Bar], segs: list[Segment], lh: float, w: ReportWording) -> dict[int, int]:
+    """id(segment) → index of the column's bar nearest to it, for every weight-only segment
+    within three lines of a bar of the column (vertical gap; 0 when beside the bar)."""
+    owners: dict[int, int] = {}
+    x0 = min(b.box.x0 for b in column)
+    x1 = max(b.box.x1 for b in column)
+    for s in segs:
+        if s.box.x1 < x0 - 40 * lh or s.box.x0 > x1 + 6 * lh or not weight_only(s, w):
+            continue
+        gap, k = min((max(0.0, b.box.top - s.box.bottom, s.box.top - b.box.bottom), k) for k, b in enumerate(column))
+        if gap <= 3 * lh:
+            owners[id(s)] = k
+    return owners
+
+
+def _own_column_label(bb, mine: list[Segment], lh: float, owners: dict[int, int]) -> bool:  # noqa: ANN001 - Box
+    """A label line right above the bar starting at its left edge: the stacked layout of a chart
+    in its own column (a landscape page with fields in a column to its left)."""
+    return any(bb.top - 2.2 * lh <= s.box.cy <= bb.top and abs(s.box.x0 - bb.x0) <= 1.5 * lh
+               and _label_ok(s) and id(s) not in owners for s in mine)
+
+
+_SENTENCE_END = re.compile(r"[.:!?]\s*$")
+
+
+def _up_to_sentence(label_segs: list[Segment]) -> list[Segment]:
+    """Label lines above a bar, collected upwards from the bar: a sentence (a caption that
+    explains the chart, ending in '.' or ':'; or a long line ending in a comma, as OCR reads a
+    full stop) ends the label and is not part of it."""
+    by_line: dict[tuple[int, int], list[Segment]] = {}
+    for s in label_segs:
+        by_line.setdefault((s.page, s.line), []).append(s)
+    keep: list[Segment] = []
+    for _key, line in sorted(by_line.items(), key=lambda kv: -max(x.box.bottom for x in kv[1])):
+        text = " ".join(x.text for x in sorted(line, key=lambda x: x.box.x0))
+        if keep and (_SENTENCE_END.search(text) or (text.rstrip().endswith(",") and len(text.split()) >= 8)):
+            break
+        keep.extend(line)
+    return keep
 
 
 def _is_button(bar: Bar, segs: list[Segment]) -> bool:

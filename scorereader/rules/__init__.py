@@ -32,6 +32,7 @@ class ReportWording:
     exclude_sections: tuple[str, ...]
     chart_words: frozenset[str]
     boilerplate: tuple[re.Pattern[str], ...]
+    weight_fillers: tuple[str, ...] = ()     # words beside a weight on a line of its own
 
 
 @cache
@@ -47,4 +48,5 @@ def report_wording() -> ReportWording:
         exclude_sections=tuple(d["sections"]["exclude"]),
         chart_words=frozenset(d["chart_words"]["ignore"]),
         boilerplate=tuple(re.compile(p, re.I) for p in d["boilerplate"]["patterns"]),
+        weight_fillers=tuple(sorted(d.get("weight_line", {}).get("fillers", ()), key=len, reverse=True)),
     )
