@@ -48,9 +48,28 @@ _INT = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,]*\d)")
 _OUT_OF = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:/|out of|of)\s*(\d{2,4})\b", re.I)
 
 
+#: Digit groups split by single spaces at the start of a value ("8 57", "7 1%"): large display
+#: digits that OCR reads with a gap. Joined when they make 2-4 digits; "652 / 1000" has a
+#: separator, "652 1000" too many digits, so neither is touched.
+_SPLIT_DIGITS = re.compile(r"^(\d{1,3})((?: \d{1,3})+)(?=\s*(?:%|/|\bout of\b|\bof\b|$))", re.I)
+
+
+def join_split_digits(text: str) -> str:
+    """'8 57' → '857', '7 1%' → '71%' (see _SPLIT_DIGITS); anything else unchanged."""
+    t = text.strip()
+    m = _SPLIT_DIGITS.match(t)
+    if not m:
+        return text
+    digits = m.group(1) + m.group(2).replace(" ", "")
+    if not 2 <= len(digits) <= 4:
+        return text
+    return digits + t[m.end():]
+
+
 def parse_score(text: str) -> tuple[int | None, int | None]:
-    """Score and, when printed beside it ("652 / 1000", "652 out of 1000"), the maximum."""
-    t = text.replace(",", "")
+    """Score and, when printed beside it ("652 / 1000", "652 out of 1000"), the maximum; digits
+    that OCR split ("6 52") are joined."""
+    t = join_split_digits(text).replace(",", "")
     m = _OUT_OF.search(t)
     if m:
         score, top = int(m.group(1)), int(m.group(2))

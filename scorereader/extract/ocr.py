@@ -16,7 +16,7 @@ Coordinates: words and bars are in the pixels of the *page frame* of `preprocess
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -89,6 +89,8 @@ class _Read:
     mean_conf: float
     good: int  # words with conf ≥ 60 that contain a letter or digit
     psm: int
+    #: runs of word indices in large display type, read with low confidence (see `_reread_display_type`)
+    display: list[list[int]] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -120,20 +122,74 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
         lines.setdefault((parts[1], parts[2], parts[3], parts[4]), []).append(
             (text, left, top, width, height, conf))
     words: list[Word] = []
+    display: list[list[int]] = []
     inv = 1.0 / scale
     for items in lines.values():
         line_top = min(t for _, _, t, _, _, _ in items)
         line_bottom = max(t + h for _, _, t, _, h, _ in items)
         size = (line_bottom - line_top) * _size_factor("".join(x[0] for x in items)) * inv
+        # the line's body text: its smallest word of two or more letters or digits
+        body = min((x[4] for x in items if len(_ALNUM.findall(x[0])) >= 2), default=0)
+        run: list[int] = []
         # like a text layer, every word of a line spans the line's full height (ascender to
         # descender), so words of one line share top and bottom whatever their letters
         for text, left, top, width, height, conf in items:
+            if body and height >= DISPLAY_TYPE_RATIO * body and conf < DISPLAY_REREAD_CONF:
+                run.append(len(words))
+            elif run:
+                display.append(run)
+                run = []
             words.append(Word(text=text, box=Box(left * inv, line_top * inv, (left + width) * inv, line_bottom * inv),
                               size=round(size, 2), conf=max(0.0, conf)))
+        if run:
+            display.append(run)
     confs = [w.conf for w in words if _ALNUM.search(w.text)]
     mean = float(np.mean(confs)) if confs else 0.0
     good = sum(1 for w in words if (w.conf or 0) >= 60 and _ALNUM.search(w.text))
-    return _Read(words, mean, good, psm)
+    return _Read(words, mean, good, psm, display)
+
+
+#: A word this many times taller than the smallest word of its line is display type (a big score
+#: beside its small label): Tesseract sizes a line by its body text and misreads the big glyphs.
+DISPLAY_TYPE_RATIO = 1.6
+#: …and is read again on its own when its confidence is below this.
+DISPLAY_REREAD_CONF = 85.0
+
+
+def _reread_display_type(prep: Prepared, read: _Read) -> None:
+    """Read each run of large, badly read words again as one line of its own (`--psm 7` on a
+    crop), and keep the new reading when Tesseract is surer of it. Costs one small call per run,
+    and only on pages that mix display type with body text on one line."""
+    s = prep.scale
+    for run in reversed(read.display):  # from the end: a run's replacement may change its length
+        old = [read.words[i] for i in run]
+        x0 = min(w.box.x0 for w in old) * s
+        x1 = max(w.box.x1 for w in old) * s
+        top = min(w.box.top for w in old) * s
+        bottom = max(w.box.bottom for w in old) * s
+        pad = 0.25 * (bottom - top)
+        box = (int(max(0, x0 - pad)), int(max(0, top - pad)),
+               int(min(prep.ocr.width, x1 + pad)), int(min(prep.ocr.height, bottom + pad)))
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+            continue
+        crop = prep.ocr.crop(box)
+        again = parse_tsv(_tess.run(crop, psm=7, dpi=prep.dpi, cmd=TESSERACT_CMD), 1.0, 7)
+        new = [w for w in again.words if _ALNUM.search(w.text)]
+        if not new or np.mean([w.conf or 0 for w in new]) <= np.mean([w.conf or 0 for w in old]):
+            continue
+        # placed in reading order across the run's extent, by characters (Tesseract's own
+        # boxes for a line read alone can overlap, and words must not)
+        line_top, line_bottom = old[0].box.top, old[0].box.bottom
+        rx0, rx1 = old[0].box.x0, old[-1].box.x1
+        total = sum(len(w.text) + 1 for w in new) - 1
+        placed, at = [], 0
+        for w in new:
+            a, b = at / total, (at + len(w.text)) / total
+            placed.append(Word(text=w.text, box=Box(rx0 + a * (rx1 - rx0), line_top, rx0 + b * (rx1 - rx0), line_bottom),
+                               size=old[0].size, conf=w.conf))
+            at += len(w.text) + 1
+        read.words[run[0]:run[-1] + 1] = placed + [None] * (len(run) - len(placed))  # type: ignore[list-item]
+    read.words = [w for w in read.words if w is not None]
 
 
 def _read(prep: Prepared, psm: int) -> _Read:
@@ -238,6 +294,8 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
             sparse = _read(prep, 11)
             if sparse.score > read.score:
                 read = sparse
+    if read.display:
+        _reread_display_type(prep, read)
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
                 words=_drop_bar_remnants(read.words, bars), bars=bars, frame=frame)
     return page, read, prep

@@ -373,7 +373,8 @@ def find_bars(
 
 def _flat_rows(luma: np.ndarray, box: Box) -> bool:
     """The row profile inside a bar (edges excluded) is flat within 14 grey levels in its fill
-    part and in its track part alike: check the left and right quarters separately."""
+    part and in its track part alike (check the left and right quarters separately) — or it is
+    a vertical gradient (see `_gradient_rows`)."""
     x0, top, x1, bottom = int(box.x0), int(box.top), int(box.x1), int(box.bottom)
     h = bottom - top
     cut = max(1, h // 5)
@@ -381,10 +382,27 @@ def _flat_rows(luma: np.ndarray, box: Box) -> bool:
         return True
     w = x1 - x0
     for a, b in ((x0, x0 + max(1, w // 4)), (x1 - max(1, w // 4), x1)):
-        prof = np.median(luma[top + cut:bottom - cut, a:b], axis=1)
-        if float(prof.max()) - float(prof.min()) > 14:
+        block = luma[top + cut:bottom - cut, a:b]
+        prof = np.median(block, axis=1)
+        if float(prof.max()) - float(prof.min()) > 14 and not _gradient_rows(block, prof, h):
             return False
     return True
+
+
+#: A gradient-filled bar is at least this tall (px); a blurred rule is a few pixels.
+GRADIENT_MIN_HEIGHT = 8
+#: …and each of its rows is one colour across the bar: 90 % of its pixels within this many grey
+#: levels of the row's median (text, even smudged, varies far more along a row).
+GRADIENT_ROW_TOL = 12.0
+
+
+def _gradient_rows(block: np.ndarray, prof: np.ndarray, h: int) -> bool:
+    """A fill shaded from top to bottom (a gradient, a glossy highlight): the rows differ, but
+    every row is flat along the bar."""
+    if h < GRADIENT_MIN_HEIGHT or block.shape[1] < 4:
+        return False
+    spread = np.abs(block.astype(np.float32) - prof[:, None].astype(np.float32))
+    return float(np.percentile(spread, 90)) <= GRADIENT_ROW_TOL
 
 
 def _aligned_short(rgb, short, bars, taken, paper, psat, runs) -> list[Bar]:

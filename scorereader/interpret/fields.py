@@ -90,6 +90,7 @@ _NUMBER_WORD = re.compile(r"[#(]?\d[\d/.,:()\-]*")
 
 def _parse_field(fname: str, label: str, text: str, w: ReportWording):
     if fname in ("score", "passing_score"):
+        text = parsers.join_split_digits(text)
         if parsers.parse_percent(text) is not None:
             return ("percent", round(parsers.parse_percent(text) * 100))
         score, top = parsers.parse_score(text)
