@@ -126,6 +126,21 @@ def clean_name(text: str) -> str:
 _EXAM_CODE = re.compile(rf"\b([A-Z]{{2,3}})(?:\s?(?:{_DASH})\s?)?(\d{{3}})\b")
 
 
+_CODE_LIKE = re.compile(rf"(?<![\w-])([A-Za-z0-9|]{{2,3}})\s?(?:{_DASH})\s?([A-Za-z0-9|]{{3}})(?!\w)")
+
+
+def find_code_like(text: str) -> list[tuple[str, int]]:
+    """Tokens shaped like an exam code that OCR may have garbled ("AZ-1O4", "5C-300", "Al-900"),
+    with where each ends in `text`: two or three characters, a dash, three with at least two
+    digits, and a letter somewhere. Whether one is a code is for the catalog to say (normalize)."""
+    out = []
+    for m in _CODE_LIKE.finditer(text):
+        token = f"{m.group(1)}-{m.group(2)}"
+        if sum(c.isdigit() for c in m.group(2)) >= 2 and any(c.isalpha() for c in token):
+            out.append((token, m.end()))
+    return out
+
+
 def find_exam_codes(text: str) -> list[str]:
     """Exam codes in reading order, normalized to "AZ-104"."""
     return [f"{a}-{b}" for a, b in _EXAM_CODE.findall(text.upper())]

@@ -110,7 +110,7 @@ def _parse_field(fname: str, label: str, text: str, w: ReportWording):
         return _result_word(text, w)
     if fname == "exam":
         named = label in ("exam title", "exam name") and len(text) > 6
-        return text if parsers.find_exam_codes(text) or named else None
+        return text if parsers.find_exam_codes(text) or parsers.find_code_like(text) or named else None
     return None
 
 
@@ -159,10 +159,14 @@ def read_fields(lines: list[Line], w: ReportWording, r: Reading) -> None:
             r.passed = value
         elif fname == "exam":
             codes = parsers.find_exam_codes(value)
+            garbled = parsers.find_code_like(value)
             if codes:
                 r.exam_code = codes[0]
                 title = re.split(r"[A-Za-z]{2,3}\s?[-‐‑–—]?\s?\d{3}", value, maxsplit=1)[-1]
                 r.exam_title = parsers.clean_name(title) or None
+            elif garbled:
+                r.exam_code_printed = garbled[0][0]
+                r.exam_title = parsers.clean_name(value[garbled[0][1]:]) or None
             else:
                 r.exam_title = parsers.clean_name(value)
         else:
