@@ -156,13 +156,15 @@ DISPLAY_TYPE_RATIO = 1.6
 DISPLAY_REREAD_CONF = 85.0
 
 
-def _reread_display_type(prep: Prepared, read: _Read) -> None:
+def _reread_display_type(prep: Prepared, read: _Read, bars: list[Bar]) -> None:
     """Read each run of large, badly read words again as one line of its own (`--psm 7` on a
     crop), and keep the new reading when Tesseract is surer of it. Costs one small call per run,
     and only on pages that mix display type with body text on one line."""
     s = prep.scale
     for run in reversed(read.display):  # from the end: a run's replacement may change its length
         old = [read.words[i] for i in run]
+        if any(_inside_bar(w, bars) for w in old):
+            continue  # what is left of a bar after painting it out, not type
         x0 = min(w.box.x0 for w in old) * s
         x1 = max(w.box.x1 for w in old) * s
         top = min(w.box.top for w in old) * s
@@ -295,7 +297,7 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
             if sparse.score > read.score:
                 read = sparse
     if read.display:
-        _reread_display_type(prep, read)
+        _reread_display_type(prep, read, bars)
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
                 words=_drop_bar_remnants(read.words, bars), bars=bars, frame=frame)
     return page, read, prep
@@ -311,12 +313,12 @@ def _drop_bar_remnants(words: list[Word], bars: list[Bar]) -> list[Word]:
     and stays."""
     if not bars:
         return words
+    return [w for w in words if (w.conf or 0) >= BAR_REMNANT_CONF or not _inside_bar(w, bars)]
 
-    def inside(w: Word) -> bool:
-        cx, cy = w.box.cx, w.box.cy
-        return any(b.box.x0 - 1 <= cx <= b.box.x1 + 1 and b.box.top - 1 <= cy <= b.box.bottom + 1 for b in bars)
 
-    return [w for w in words if (w.conf or 0) >= BAR_REMNANT_CONF or not inside(w)]
+def _inside_bar(w: Word, bars: list[Bar]) -> bool:
+    cx, cy = w.box.cx, w.box.cy
+    return any(b.box.x0 - 1 <= cx <= b.box.x1 + 1 and b.box.top - 1 <= cy <= b.box.bottom + 1 for b in bars)
 
 
 def tesseract_input(path: str | Path) -> Image.Image:

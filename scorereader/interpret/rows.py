@@ -112,7 +112,7 @@ def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: 
     in_band = [s for s in mine if lo <= s.box.cy < hi and id(s) not in owners]
     left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
     right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
-    if left and _own_column_label(bb, mine, lh, owners):
+    if left and _own_column_label(bb, column, mine, lh, owners):
         left = []  # the bar's label is above it in its own column; the text to its left is another column's
     if left:
         label_segs = _label_column(left)
@@ -158,11 +158,17 @@ def _weight_owners(column: list[Bar], segs: list[Segment], lh: float, w: ReportW
     return owners
 
 
-def _own_column_label(bb, mine: list[Segment], lh: float, owners: dict[int, int]) -> bool:  # noqa: ANN001 - Box
+def _own_column_label(bb, column: list[Bar], mine: list[Segment], lh: float,  # noqa: ANN001 - Box
+                      owners: dict[int, int]) -> bool:
     """A label line right above the bar starting at its left edge: the stacked layout of a chart
-    in its own column (a landscape page with fields in a column to its left)."""
+    in its own column (a landscape page with fields in a column to its left). Words (three
+    letters or more), not specks left of a bar above."""
+    def on_a_bar(s: Segment) -> bool:
+        return any(b.box.top <= s.box.cy <= b.box.bottom and b.box.x0 <= s.box.cx <= b.box.x1 for b in column)
+
     return any(bb.top - 2.2 * lh <= s.box.cy <= bb.top and abs(s.box.x0 - bb.x0) <= 1.5 * lh
-               and _label_ok(s) and id(s) not in owners for s in mine)
+               and _label_ok(s) and re.search(r"[^\W\d_]{3,}", s.text) and id(s) not in owners
+               and not on_a_bar(s) for s in mine)
 
 
 _SENTENCE_END = re.compile(r"[.:!?]\s*$")
