@@ -125,6 +125,14 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
     display: list[list[int]] = []
     inv = 1.0 / scale
     for items in lines.values():
+        items.sort(key=lambda x: x[1])
+        # a word's box never reaches into the next word's (Tesseract sometimes stretches one
+        # over its neighbour; overlapping words would be taken for two lines)
+        for k in range(len(items) - 1):
+            text, left, top, width, height, conf = items[k]
+            nxt = items[k + 1][1]
+            if left + width > nxt - 1 and nxt - 1 > left:
+                items[k] = (text, left, top, nxt - 1 - left, height, conf)
         line_top = min(t for _, _, t, _, _, _ in items)
         line_bottom = max(t + h for _, _, t, _, h, _ in items)
         size = (line_bottom - line_top) * _size_factor("".join(x[0] for x in items)) * inv
