@@ -19,7 +19,7 @@ _MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b"),          # 2026-05-12
     re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b"),             # 05/12/2026 (US)
-    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"),  # May 12, 2026
+    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s+(?P<y>\d{{4}})\b"),  # May 12, 2026 (OCR: "12.")
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+(?P<y>\d{{4}})\b"),  # 12 May 2026
     re.compile(rf"\b(?P<d>\d{{1,2}})[-\s]{_MON}[-\s](?P<y>\d{{4}})\b"),              # 12-May-2026
 ]

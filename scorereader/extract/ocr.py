@@ -287,7 +287,7 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
     released once the bars are found — the page keeps a reduced copy (`Page.frame`,
     ≤ FRAME_MAX_WIDTH wide) for `--explain` — so Tesseract runs beside the greyscale OCR image only."""
     prep = prepare(load())
-    bars = _find_bars(prep.rgb, deskew=False)
+    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
     frame = _release_frame(prep)
     _blank_bars(prep, bars)
     read = _read(prep, 3)
@@ -296,7 +296,7 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
         if rot:
             # Tesseract's "Rotate" is clockwise; np.rot90 turns counter-clockwise
             prep = prepare(np.ascontiguousarray(np.rot90(load(), k=-(rot // 90))))
-            bars = _find_bars(prep.rgb, deskew=False)
+            bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
             frame = _release_frame(prep)
             _blank_bars(prep, bars)
             read = _read(prep, 3)
@@ -346,7 +346,7 @@ def tesseract_input(path: str | Path) -> Image.Image:
     else:
         rgb = _as_rgb(_images.load_image(path))
     prep = prepare(rgb)
-    bars = _find_bars(prep.rgb, deskew=False)
+    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
     _release_frame(prep)
     _blank_bars(prep, bars)
     prep.ocr.info["dpi"] = (prep.dpi, prep.dpi)  # what we tell Tesseract (--dpi)

@@ -209,6 +209,9 @@ def _box_of(g: _Group) -> tuple[int, int, int, int]:
     return x0, g.rows[0], x1, g.rows[-1] + 1
 
 
+#: A bar is at least this share of the page's capital height tall (see find_bars).
+BAR_TEXT_RATIO = 0.9
+
 #: A bar's middle rows are flat colour: this share of its columns lies within UNIFORM_TOL
 #: (RGB distance) of the fill or the track colour. Blurred or smudged text does not.
 UNIFORM_TOL = 30.0
@@ -289,12 +292,16 @@ def find_bars(
     deskew: bool = True,
     min_height: float | None = None,
     max_height: float | None = None,
+    text_height: float = 0.0,
 ) -> list[Bar]:
     """Every horizontal bar in `image`, top to bottom, as `ir.Bar(source="pixels")`.
 
     `deskew` estimates and undoes a small rotation first (≤ 5°) and maps the boxes back;
     leave it off when the caller has already deskewed. `min_height`/`max_height` (pixels)
-    override the size limits derived from the image size.
+    override the size limits derived from the image size; `text_height` (the page's capital
+    height, when known) raises the least height to BAR_TEXT_RATIO of it: in a small, blurred
+    screenshot a line of text smears into a solid strip a few pixels tall, a bar never is
+    much thinner than the text beside it.
     """
     rgb = _as_rgb(image)
     if deskew:
@@ -304,7 +311,8 @@ def find_bars(
         if abs(angle) >= 0.3:
             src = Image.fromarray(rgb)
             rot = src.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
-            bars = find_bars(rot, deskew=False, min_height=min_height, max_height=max_height)
+            bars = find_bars(rot, deskew=False, min_height=min_height, max_height=max_height,
+                             text_height=text_height)
             return [_unrotate(b, angle, src.size, rot.size) for b in bars]
     H, W = rgb.shape[:2]
     if H < 3 or W < 10:
@@ -317,7 +325,7 @@ def find_bars(
     ink = _either(luma, _t(paper - 70), sat, _t(psat + 45))
     del sat
 
-    hmin = min_height if min_height is not None else max(4.0, 0.0035 * max(H, W))
+    hmin = min_height if min_height is not None else max(4.0, 0.0035 * max(H, W), BAR_TEXT_RATIO * text_height)
     hmax = max_height if max_height is not None else max(hmin + 1, 0.06 * max(H, W))
     min_len = int(max(12, 3 * hmin, 0.02 * W))
 

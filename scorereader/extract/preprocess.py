@@ -34,8 +34,9 @@ MAX_SKEW_DEG = 5.0
 #: reads the image at its own size. Tesseract's LSTM scales every text line to a fixed height
 #: itself, so 1× screenshot text (8–9 px capitals) reads as well natively as upscaled 2.3×, and
 #: Tesseract's time grows with the image's area (upscaling a 1280-px screenshot doubled it).
-#: Every OCR fixture reads right with it; 7 leaves a margin below 1× text (8.6 px in ours).
-MIN_NATIVE_CAP_HEIGHT = 7.0
+#: Every OCR fixture reads right with it: 1× text (8.6-px capitals in ours) stays native, an
+#: ~800-px recompressed screenshot (≈7 px) is upscaled — at native size its words garble.
+MIN_NATIVE_CAP_HEIGHT = 7.5
 
 
 @dataclass

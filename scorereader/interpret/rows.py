@@ -109,7 +109,7 @@ def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: 
     lo = (centers[i - 1] + bb.cy) / 2 if i else bb.cy - 2.5 * lh
     hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(column) else bb.cy + 2.5 * lh
     mine = [s for s in segs if s.box.x0 >= barrier - 1 and s.box.x0 <= bb.x1 + 6 * lh]
-    in_band = [s for s in mine if lo <= s.box.cy < hi and id(s) not in owners]
+    in_band = [_short_of(s, bb.x0 + 2) for s in mine if lo <= s.box.cy < hi and id(s) not in owners]
     left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and _label_ok(s)]
     right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
     if left and _own_column_label(bb, column, mine, lh, owners):
@@ -131,6 +131,15 @@ def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: 
               (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
     values += [s for s in mine if owners.get(id(s)) == i]
     return _make_row(label_segs, values, w)
+
+
+def _short_of(s: Segment, x: float) -> Segment:
+    """A label that runs on into the bar (OCR specks at the bar's start joined to it) ends
+    where the bar begins."""
+    if s.box.x0 >= x or s.box.x1 <= x:
+        return s
+    words = [w for w in s.words if w.box.x1 <= x]
+    return Segment(s.page, words, s.line, s.tags) if words else s
 
 
 def weight_only(s: Segment, w: ReportWording) -> bool:
