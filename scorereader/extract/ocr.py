@@ -30,6 +30,7 @@ from scorereader.extract import images as _images
 from scorereader.extract import tesseract as _tess
 from scorereader.extract.pixels import array_of
 from scorereader.extract.pixels import find_bars as _find_bars
+from scorereader.extract.pixels import find_screened_bars
 from scorereader.extract.preprocess import Prepared, prepare
 from scorereader.ir import Bar, Box, Document, Page, Word
 
@@ -219,7 +220,7 @@ def _osd_rotation(prep: Prepared) -> int:
     return int(rot.group(1)) % 360
 
 
-def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
+def _blank_bars(prep: Prepared, bars: list[Bar], *, whole: bool = False) -> None:
     """Paint the bars out of the OCR image (Tesseract reads them as rows of junk letters), keeping
     any pixel that differs from the bar's own colours (text printed on a bar survives).
 
@@ -234,6 +235,9 @@ def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
         x0, y0 = max(0, int(b.x0 * s) - 2), max(0, int(b.top * s) - 2)
         x1, y1 = min(W, int(b.x1 * s) + 3), min(H, int(b.bottom * s) + 3)
         if x1 <= x0 or y1 <= y0:
+            continue
+        if whole:
+            gray.paste(255, (x0, y0, x1, y1))
             continue
         region = np.array(gray.crop((x0, y0, x1, y1)))
         inner = region[3:-3, 3:-3] if region.shape[0] > 8 and region.shape[1] > 8 else region
@@ -287,18 +291,18 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
     released once the bars are found — the page keeps a reduced copy (`Page.frame`,
     ≤ FRAME_MAX_WIDTH wide) for `--explain` — so Tesseract runs beside the greyscale OCR image only."""
     prep = prepare(load())
-    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
+    bars, screened = _page_bars(prep)
     frame = _release_frame(prep)
-    _blank_bars(prep, bars)
+    _blank_bars(prep, bars, whole=screened)
     read = _read(prep, 3)
     if read.bad:
         rot = _osd_rotation(prep)
         if rot:
             # Tesseract's "Rotate" is clockwise; np.rot90 turns counter-clockwise
             prep = prepare(np.ascontiguousarray(np.rot90(load(), k=-(rot // 90))))
-            bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
+            bars, screened = _page_bars(prep)
             frame = _release_frame(prep)
-            _blank_bars(prep, bars)
+            _blank_bars(prep, bars, whole=screened)
             read = _read(prep, 3)
         if read.bad:
             sparse = _read(prep, 11)
@@ -329,6 +333,17 @@ def _inside_bar(w: Word, bars: list[Bar]) -> bool:
     return any(b.box.x0 - 1 <= cx <= b.box.x1 + 1 and b.box.top - 1 <= cy <= b.box.bottom + 1 for b in bars)
 
 
+def _page_bars(prep: Prepared) -> tuple[list[Bar], bool]:
+    """The page's bars: solid ones, or else (fewer than two) ones printed as a dot screen; and
+    whether they are screened (their dots do not match a few grey levels: painted out whole)."""
+    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
+    if len(bars) < 2:
+        screened = find_screened_bars(prep.rgb, text_height=prep.cap_height)
+        if len(screened) > len(bars):
+            return screened, True
+    return bars, False
+
+
 def tesseract_input(path: str | Path) -> Image.Image:
     """The first page exactly as our path hands it to Tesseract (prepared, bars painted out).
 
@@ -346,9 +361,9 @@ def tesseract_input(path: str | Path) -> Image.Image:
     else:
         rgb = _as_rgb(_images.load_image(path))
     prep = prepare(rgb)
-    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
+    bars, screened = _page_bars(prep)
     _release_frame(prep)
-    _blank_bars(prep, bars)
+    _blank_bars(prep, bars, whole=screened)
     prep.ocr.info["dpi"] = (prep.dpi, prep.dpi)  # what we tell Tesseract (--dpi)
     return prep.ocr
 

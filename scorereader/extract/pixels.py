@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from scorereader.ir import Bar, Box
 
@@ -377,6 +377,29 @@ def find_bars(
     bars = _full_width_fills(bars)
     bars.sort(key=lambda b: (round(b.box.top), b.box.x0))
     return bars
+
+
+#: Box-average factor that turns a printer's dot screen (up to ~6 px a period at 300 dpi) into
+#: flat grey before bars are looked for again (see `find_screened_bars`).
+SCREEN_REDUCE = 3
+
+
+def find_screened_bars(image: Image.Image | np.ndarray, *, text_height: float = 0.0) -> list[Bar]:
+    """Bars printed as a halftone dot screen (a greyscale laser print, scanned): no run of solid
+    pixels, so `find_bars` sees none. Averaged over blocks of SCREEN_REDUCE pixels and blurred a
+    little, the dots become flat greys — a dark fill on a lighter track — and the bars found in
+    the reduced image are mapped back. For pages where `find_bars` found none."""
+    rgb = _as_rgb(image)
+    k = SCREEN_REDUCE
+    if min(rgb.shape[:2]) < 40 * k:
+        return []
+    small = Image.fromarray(rgb).reduce(k).filter(ImageFilter.GaussianBlur(1.0))
+    bars = find_bars(small, deskew=False, text_height=text_height / k)
+
+    def up(b: Box | None) -> Box | None:
+        return None if b is None else b.scaled(float(k))
+
+    return [Bar(track=up(b.track), fill=up(b.fill), source=b.source, fill_color=b.fill_color) for b in bars]
 
 
 def _flat_rows(luma: np.ndarray, box: Box) -> bool:
