@@ -412,7 +412,10 @@ def _flat_rows(luma: np.ndarray, box: Box) -> bool:
     if h - 2 * cut < 2:
         return True
     w = x1 - x0
-    for a, b in ((x0, x0 + max(1, w // 4)), (x1 - max(1, w // 4), x1)):
+    # a strip at each end, past a rounded cap, narrow enough to lie inside a short fill
+    edge = min(h // 2, w // 8)
+    strip = max(1, w // 10)
+    for a, b in ((x0 + edge, x0 + edge + strip), (x1 - edge - strip, x1 - edge)):
         block = luma[top + cut:bottom - cut, a:b]
         prof = np.median(block, axis=1)
         if float(prof.max()) - float(prof.min()) > 14 and not _gradient_rows(block, prof, h):
