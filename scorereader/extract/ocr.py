@@ -103,6 +103,7 @@ class _Read:
 
 
 _ALNUM = re.compile(r"[A-Za-z0-9]")
+_RULE_MARKS = re.compile(r"[|\[\]{}_¦]+")
 
 
 def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
@@ -113,8 +114,8 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
         if len(parts) < 12 or parts[0] != "5":
             continue
         text = parts[11].strip()
-        if not text:
-            continue
+        if not text or _RULE_MARKS.fullmatch(text):
+            continue  # a table's ruling or a cell border read as "|" or "[": not a word
         try:
             left, top, width, height = (int(parts[i]) for i in (6, 7, 8, 9))
             conf = float(parts[10])
