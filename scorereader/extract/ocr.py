@@ -138,8 +138,10 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
         line_top = min(t for _, _, t, _, _, _ in items)
         line_bottom = max(t + h for _, _, t, _, h, _ in items)
         size = (line_bottom - line_top) * _size_factor("".join(x[0] for x in items)) * inv
-        # the line's body text: its smallest word of two or more letters or digits
-        body = min((x[4] for x in items if len(_ALNUM.findall(x[0])) >= 2), default=0)
+        # the line's body text: its smallest word of two or more letters or digits with a tall
+        # letter (a capital, a digit, an ascender), so x-height words like "an" do not count
+        body = min((x[4] for x in items if len(_ALNUM.findall(x[0])) >= 2 and _TALL.intersection(x[0])),
+                   default=0)
         run: list[int] = []
         # like a text layer, every word of a line spans the line's full height (ascender to
         # descender), so words of one line share top and bottom whatever their letters
@@ -153,6 +155,7 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
                               size=round(size, 2), conf=max(0.0, conf)))
         if run:
             display.append(run)
+    display = [r for r in display if _worth_rereading(words, r)][:MAX_REREADS]
     confs = [w.conf for w in words if _ALNUM.search(w.text)]
     mean = float(np.mean(confs)) if confs else 0.0
     good = sum(1 for w in words if (w.conf or 0) >= 60 and _ALNUM.search(w.text))
@@ -162,8 +165,21 @@ def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
 #: A word this many times taller than the smallest word of its line is display type (a big score
 #: beside its small label): Tesseract sizes a line by its body text and misreads the big glyphs.
 DISPLAY_TYPE_RATIO = 1.6
-#: …and is read again on its own when its confidence is below this.
+#: …and is read again on its own when its confidence is below this and it holds a digit
+#: (at most MAX_REREADS runs a page).
 DISPLAY_REREAD_CONF = 85.0
+MAX_REREADS = 3
+
+
+def _worth_rereading(words: list[Word], run: list[int]) -> bool:
+    """Only values matter in display type: a number, or whatever follows a 'label:' — and at
+    least two characters of it (a lone '1' is a page number or a speck)."""
+    text = "".join(words[i].text for i in run)
+    if len(_ALNUM.findall(text)) < 2:
+        return False
+    after_label = run[0] > 0 and words[run[0] - 1].text.endswith(":") and \
+        words[run[0] - 1].box.top == words[run[0]].box.top
+    return after_label or any(c.isdigit() for c in text)
 
 
 def _reread_display_type(prep: Prepared, read: _Read, bars: list[Bar]) -> None:
