@@ -28,7 +28,9 @@ from scorereader.extract.images import load_image  # noqa: E402
 from scorereader.extract.pixels import find_bars  # noqa: E402
 from scorereader.extract.preprocess import prepare  # noqa: E402
 
-TESSERACT_CONFIG = "--psm 3 --dpi 300"  # what scorereader.extract.ocr runs first
+def tesseract_config(image) -> str:
+    """The flags scorereader.extract.ocr runs first: --psm 3 and the --dpi it estimates."""
+    return f"--psm 3 --dpi {image.info.get('dpi', (300, 300))[0]}"
 DEFAULT = ROOT / "fixtures" / "images" / "sc300-fail-wrapped-screenshot1x.png"
 
 
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     gray = ocr.tesseract_input(path)  # the exact image our path gives Tesseract
     prep = prepare(load_image(path))
-    config = TESSERACT_CONFIG
+    config = tesseract_config(gray)
 
     ours, ours_all = median_time(lambda: ocr.extract_image(path), args.runs)
     bare, bare_all = median_time(

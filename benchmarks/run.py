@@ -64,6 +64,23 @@ def proc(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def interleaved(ours, bare, runs: int) -> tuple[float, float]:
+    """Medians of `runs` timings of each side, run alternately (ours, bare, ours, …) after one
+    warm-up of each: on a shared machine a burst of load then hits both sides alike."""
+    import statistics
+    import time
+
+    ours(), bare()
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(runs):
+        for fn, out in ((ours, a), (bare, b)):
+            t0 = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t0)
+    return statistics.median(a), statistics.median(b)
+
+
 # --------------------------------------------------------------------------- sections
 
 def bench_text(runs: int) -> list[Row]:
@@ -111,7 +128,7 @@ def bench_real(runs: int) -> list[Row]:
 
 def bench_ocr(runs: int) -> list[Row]:
     import pytesseract
-    from bench_ocr import TESSERACT_CONFIG
+    from bench_ocr import tesseract_config
 
     from scorereader.extract import ocr
     from scorereader.pipeline import parse_file
@@ -122,8 +139,42 @@ def bench_ocr(runs: int) -> list[Row]:
             continue
         image = ocr.tesseract_input(path)  # the very image our path hands Tesseract
         ours = median(lambda: parse_file(path), runs)
-        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=TESSERACT_CONFIG), runs)
+        bare = median(lambda: pytesseract.image_to_data(image, lang=ocr.LANG, config=tesseract_config(image)), runs)
         rows.append(Row(label, ours, bare, 1.2, note="parse_file vs bare image_to_data on the same image"))
+    if SCREENSHOT.exists():
+        rows += bench_ocr_whole(runs)
+    return rows
+
+
+def bench_ocr_whole(runs: int) -> list[Row]:
+    """The user's view: the whole `scorereader parse` command on a 1× screenshot against the
+    plainest Tesseract run on the very file (`tesseract IMAGE stdout`, single thread); and the
+    cost of pytesseract itself: our wrapper's call against the bare command on the same PGM file
+    with the same flags."""
+    from scorereader.extract import ocr, tesseract
+
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    binary = tesseract.binary()
+
+    def run(cmd: list[str]) -> None:
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    ours, bare = interleaved(lambda: run([PY, "-m", "scorereader", "parse", str(SCREENSHOT)]),
+                             lambda: run([binary, str(SCREENSHOT), "stdout"]), runs)
+    rows = [Row("OCR parse, 1× screenshot vs bare `tesseract IMAGE stdout` on the original image, single thread",
+                ours, bare, 1.3, note="whole `scorereader parse` command vs the bare command, interleaved")]
+    image = ocr.tesseract_input(SCREENSHOT)
+    with tempfile.NamedTemporaryFile(suffix=".pgm", delete=False) as fh:
+        for chunk in tesseract.pgm_chunks(image):
+            fh.write(chunk)
+    try:
+        ours, bare = interleaved(lambda: tesseract.run(image, psm=3, dpi=image.info["dpi"][0]),
+                                 lambda: run([binary, fh.name, "stdout", "-l", ocr.LANG, "--psm", "3",
+                                              "--dpi", str(image.info["dpi"][0]), "tsv"]), runs)
+    finally:
+        os.unlink(fh.name)
+    rows.append(Row("Tesseract through pytesseract (write PGM + call + read TSV) vs the bare command", ours, bare,
+                    1.1, note="same image, same flags, single thread, interleaved"))
     return rows
 
 

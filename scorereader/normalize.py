@@ -31,6 +31,8 @@ def default_baseline() -> float:
 def normalize(reading: Reading, doc: Document, file_name: str, baseline: float | None = None) -> Report:
     warnings = list(reading.warnings)
     exam = catalog.get_exam(reading.exam_code) if reading.exam_code else None
+    if exam is None and reading.exam_code_printed:
+        exam = _confused_code(reading, doc, warnings)
     if exam is None and reading.exam_title:
         exam = catalog.find_exam_by_title(reading.exam_title)
     code = exam.code if exam else reading.exam_code
@@ -58,6 +60,43 @@ def normalize(reading: Reading, doc: Document, file_name: str, baseline: float |
     _check(report, reading, exam, warnings)
     report.warnings = list(dict.fromkeys(warnings))
     return report
+
+
+def _one_confusion_away(printed: str, code: str, digit_for: dict[str, str], letter_for: dict[str, str]) -> bool:
+    """`printed` reads as `code` with exactly one character OCR confuses (rules/report.toml)."""
+    if len(printed) != len(code) or printed.upper() == code:
+        return False
+    diffs = [(p, c) for p, c in zip(printed, code) if p.upper() != c or (p.islower() and p in letter_for)]
+    if len(diffs) != 1:
+        return False
+    p, c = diffs[0]
+    return digit_for.get(p) == c if c.isdigit() else letter_for.get(p, p.upper()) == c
+
+
+def _title_on_page(exam, doc: Document) -> bool:  # noqa: ANN001 - catalog.Exam
+    """The exam's title (or another of its titles) is printed somewhere on the report."""
+    from rapidfuzz import fuzz
+
+    text = catalog.normalize_name(" ".join(w.text for p in doc.pages for w in p.words))
+    return any(fuzz.partial_ratio(catalog.normalize_name(t), text) >= 90 for t in (exam.title, *exam.other_titles))
+
+
+def _confused_code(reading: Reading, doc: Document, warnings: list[str]):  # noqa: ANN202 - catalog.Exam | None
+    """The catalog exam a garbled code stands for: one OCR confusion away from exactly one
+    catalog code whose title is on the page too. Otherwise None (the code stays unknown)."""
+    conf = load("report")["ocr_confusions"]
+    printed = reading.exam_code_printed or ""
+    direct = catalog.get_exam(printed)  # the catalog's own spelling rules ("az-1O4")
+    codes = sorted(p.stem for p in catalog.EXAMS_DIR.glob("*.toml"))
+    near = [c for c in codes if _one_confusion_away(printed, c, conf["digit_for"], conf["letter_for"])]
+    exam = direct or (catalog.get_exam(near[0]) if len(near) == 1 else None)
+    if exam is None:
+        return None
+    if not _title_on_page(exam, doc):
+        return None
+    warnings.append(f"The exam code was read as '{printed}', which is not in the exam catalog; taken as "
+                    f"{exam.code} (one OCR letter confusion away, and its title '{exam.title}' is on the page).")
+    return exam
 
 
 def _exam_scores(report: Report, reading: Reading, exam, warnings: list[str]) -> None:

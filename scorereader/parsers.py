@@ -19,7 +19,7 @@ _MON = r"(?P<mon>[A-Za-z]{3,9})\.?"
 _DATE_PATTERNS = [
     re.compile(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b"),          # 2026-05-12
     re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\b"),             # 05/12/2026 (US)
-    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"),  # May 12, 2026
+    re.compile(rf"\b{_MON}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s+(?P<y>\d{{4}})\b"),  # May 12, 2026 (OCR: "12.")
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MON},?\s+(?P<y>\d{{4}})\b"),  # 12 May 2026
     re.compile(rf"\b(?P<d>\d{{1,2}})[-\s]{_MON}[-\s](?P<y>\d{{4}})\b"),              # 12-May-2026
 ]
@@ -48,9 +48,28 @@ _INT = re.compile(r"(?<![\d.,])(\d{1,4})(?![\d.,]*\d)")
 _OUT_OF = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:/|out of|of)\s*(\d{2,4})\b", re.I)
 
 
+#: Digit groups split by single spaces at the start of a value ("8 57", "7 1%"): large display
+#: digits that OCR reads with a gap. Joined when they make 2-4 digits; "652 / 1000" has a
+#: separator, "652 1000" too many digits, so neither is touched.
+_SPLIT_DIGITS = re.compile(r"^(\d{1,3})((?: \d{1,3})+)(?=\s*(?:%|/|\bout of\b|\bof\b|$))", re.I)
+
+
+def join_split_digits(text: str) -> str:
+    """'8 57' → '857', '7 1%' → '71%' (see _SPLIT_DIGITS); anything else unchanged."""
+    t = text.strip()
+    m = _SPLIT_DIGITS.match(t)
+    if not m:
+        return text
+    digits = m.group(1) + m.group(2).replace(" ", "")
+    if not 2 <= len(digits) <= 4:
+        return text
+    return digits + t[m.end():]
+
+
 def parse_score(text: str) -> tuple[int | None, int | None]:
-    """Score and, when printed beside it ("652 / 1000", "652 out of 1000"), the maximum."""
-    t = text.replace(",", "")
+    """Score and, when printed beside it ("652 / 1000", "652 out of 1000"), the maximum; digits
+    that OCR split ("6 52") are joined."""
+    t = join_split_digits(text).replace(",", "")
     m = _OUT_OF.search(t)
     if m:
         score, top = int(m.group(1)), int(m.group(2))
@@ -105,6 +124,21 @@ def clean_name(text: str) -> str:
 
 
 _EXAM_CODE = re.compile(rf"\b([A-Z]{{2,3}})(?:\s?(?:{_DASH})\s?)?(\d{{3}})\b")
+
+
+_CODE_LIKE = re.compile(rf"(?<![\w-])([A-Za-z0-9|]{{2,3}})\s?(?:{_DASH})\s?([A-Za-z0-9|]{{3}})(?!\w)")
+
+
+def find_code_like(text: str) -> list[tuple[str, int]]:
+    """Tokens shaped like an exam code that OCR may have garbled ("AZ-1O4", "5C-300", "Al-900"),
+    with where each ends in `text`: two or three characters, a dash, three with at least two
+    digits, and a letter somewhere. Whether one is a code is for the catalog to say (normalize)."""
+    out = []
+    for m in _CODE_LIKE.finditer(text):
+        token = f"{m.group(1)}-{m.group(2)}"
+        if sum(c.isdigit() for c in m.group(2)) >= 2 and any(c.isalpha() for c in token):
+            out.append((token, m.end()))
+    return out
 
 
 def find_exam_codes(text: str) -> list[str]:

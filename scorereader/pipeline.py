@@ -31,6 +31,7 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
             raise UsageError(f"{path} is an image; it can only be read with OCR (drop --ocr never)")
         from .extract.ocr import extract_image
 
+        _warm_up_while_ocr_runs()
         return extract_image(path)
     from .extract.embedded import read_embedded_charts
     from .extract.pdf_text import extract_pdf_text, has_text_layer, open_pdf
@@ -43,6 +44,7 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
         if ocr == "always" or (ocr == "auto" and not text_ok):
             from .extract.ocr import extract_scanned_pdf
 
+            _warm_up_while_ocr_runs()
             n = min(len(pdf.pages), MAX_PAGES_READ)
             _check_page_sizes(path, pdf.pages[:n], MAX_OCR_PAGE_POINTS,
                               "without a text layer and too large to render for OCR")
@@ -52,6 +54,26 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
         return doc
     finally:
         pdf.close()
+
+
+def _warm_up() -> None:
+    """Import the interpreter and name matcher and load the report wording (what every parse needs next)."""
+    from .interpret import interpret  # noqa: F401
+    from .normalize import normalize  # noqa: F401
+    from .rules import report_wording
+
+    from rapidfuzz import fuzz  # noqa: F401  (catalog name matching)
+
+    report_wording()
+
+
+def _warm_up_while_ocr_runs() -> None:
+    """The OCR path waits ~1 s on Tesseract (a separate single-threaded process): do the imports
+    meanwhile instead of after (extract/tesseract.py MEANWHILE)."""
+    from .extract import tesseract
+
+    if _warm_up not in tesseract.MEANWHILE:
+        tesseract.MEANWHILE.append(_warm_up)
 
 
 def _check_page_sizes(path: str, pages, limit: float, why: str) -> None:  # noqa: ANN001 - pdfplumber pages

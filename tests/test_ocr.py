@@ -144,14 +144,23 @@ def test_skew_estimate_and_deskew():
     assert abs(preprocess.estimate_skew(luma_of(np.asarray(im)))) <= 0.1
 
 
-def test_dark_mode_inverted_and_small_text_upscaled():
-    light = chart([0.5, 0.2], size=(700, 200))
+def test_dark_mode_inverted_and_tiny_text_upscaled():
+    light = chart([0.5, 0.2], size=(700, 200), scale=0.55)  # ~6-px capitals
     dark = Image.eval(light, lambda v: 255 - v)
     prep = preprocess.prepare(dark)
     assert prep.inverted
-    assert prep.scale > 1.3  # small text is upscaled toward TARGET_CAP_HEIGHT-px capitals
+    assert prep.cap_height < preprocess.MIN_NATIVE_CAP_HEIGHT
+    assert prep.scale > 2.5  # tiny text is upscaled toward TARGET_CAP_HEIGHT-px capitals
     assert np.asarray(prep.ocr).mean() > 200  # dark text on light for Tesseract
     assert not preprocess.prepare(light).inverted
+
+
+def test_screen_text_read_at_native_size():
+    """1× screen text (≈9-px capitals) goes to Tesseract unscaled: its LSTM normalizes line
+    height itself, and Tesseract's time grows with the image's area."""
+    prep = preprocess.prepare(chart([0.5, 0.2], size=(700, 200), scale=0.8))
+    assert preprocess.MIN_NATIVE_CAP_HEIGHT <= prep.cap_height < 12
+    assert prep.scale == 1.0 and prep.ocr.size == (prep.width, prep.height)
 
 
 def test_uneven_lighting_evened_out():

@@ -1,10 +1,8 @@
 """The OCR path: images and scanned PDFs → the same IR the text-layer extractor produces.
 
-Tesseract sits behind this one module (like OCRmyPDF's `_exec/tesseract.py`): nothing else
-builds its command line or parses its output. It is run single-threaded
-(`OMP_THREAD_LIMIT=1`, 4–5× faster than its OpenMP default on small machines), once per page
-in the normal case, on the image written as a temporary PGM file (no PNG encoding; not piped:
-Tesseract reads stdin a byte at a time) and TSV read back from stdout.
+Tesseract is run by `extract/tesseract.py` (pytesseract, a PGM file, single thread, exact
+flags), once per page in the normal case, at the image's native size unless its text is too
+small to read (`preprocess.MIN_NATIVE_CAP_HEIGHT`); this module turns its TSV into words.
 
 Memory: pages are decoded or rendered one at a time and dropped after OCR, the full-resolution
 frame is released once its bars are found (`Page.frame` keeps a reduced copy for `--explain`),
@@ -17,12 +15,7 @@ Coordinates: words and bars are in the pixels of the *page frame* of `preprocess
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -31,18 +24,19 @@ from PIL import Image
 
 from scorereader import limits as _limits
 from scorereader.detect import sha256_of
-from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
+from scorereader.errors import InputTooLarge, InputUnreadable
 from scorereader.extract import images as _images
+from scorereader.extract import tesseract as _tess
+from scorereader.extract.ocr_words import _Read, drop_bar_remnants, parse_tsv, reread_display_type
 from scorereader.extract.pixels import array_of
 from scorereader.extract.pixels import find_bars as _find_bars
+from scorereader.extract.pixels import find_screened_bars
 from scorereader.extract.preprocess import Prepared, prepare
-from scorereader.ir import Bar, Box, Document, Page, Word
+from scorereader.ir import Bar, Document, Page, Word
 
-#: The Tesseract executable (a name on PATH or a path). Override with SCOREREADER_TESSERACT.
-TESSERACT_CMD = os.environ.get("SCOREREADER_TESSERACT", "tesseract")
-LANG = "eng"
-#: Seconds per Tesseract call (OCRmyPDF's default per page).
-TIMEOUT = float(os.environ.get("SCOREREADER_OCR_TIMEOUT", 180))
+#: The Tesseract executable (see extract/tesseract.py; tests point it elsewhere).
+TESSERACT_CMD = _tess.TESSERACT_CMD
+LANG = _tess.LANG
 #: Rendering resolution for scanned PDF pages.
 PDF_DPI = 300
 #: Pages OCR'd from one scanned PDF at most.
@@ -50,8 +44,6 @@ MAX_PDF_PAGES = _limits.MAX_PAGES_READ  # the project-wide page limit (scoreread
 #: Below this mean word confidence a page gets a warning.
 LOW_CONFIDENCE = 60.0
 
-INSTALL_HINT = ("install it with 'sudo apt-get install tesseract-ocr' (Debian/Ubuntu), "
-                "'brew install tesseract' (macOS) or 'choco install tesseract' (Windows)")
 
 __all__ = ["extract_image", "extract_scanned_pdf", "ocr_words", "find_bars", "ocr_page",
            "tesseract_version", "TESSERACT_CMD"]
@@ -62,159 +54,28 @@ def find_bars(image: Image.Image | np.ndarray, *, deskew: bool = True) -> list[B
     return _find_bars(image, deskew=deskew)
 
 
-# --------------------------------------------------------------------------- the Tesseract wrapper
+# --------------------------------------------------------------------------- Tesseract (extract/tesseract.py)
 
 def _binary() -> str:
-    found = shutil.which(TESSERACT_CMD)
-    if not found:
-        raise MissingDependency(
-            f"Tesseract OCR ('{TESSERACT_CMD}') is needed to read images and scanned PDFs but was not found: "
-            f"{INSTALL_HINT}.")
-    return found
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["OMP_THREAD_LIMIT"] = env.get("SCOREREADER_OMP_THREAD_LIMIT", "1")
-    return env
-
-
-#: Rows of the OCR image written per chunk (the image is never copied whole).
-_PGM_ROWS = 512
+    return _tess.binary(TESSERACT_CMD)
 
 
 def _pgm_chunks(gray: Image.Image) -> Iterator[bytes]:
-    """The image as binary PGM, a band of rows at a time."""
-    if gray.mode != "L":
-        gray = gray.convert("L")
-    w, h = gray.size
-    yield b"P5\n%d %d\n255\n" % (w, h)
-    for y in range(0, h, _PGM_ROWS):
-        yield gray.crop((0, y, w, min(h, y + _PGM_ROWS))).tobytes()
-
-
-def _pgm(gray: Image.Image) -> bytes:
-    return b"".join(_pgm_chunks(gray))
-
-
-def run_tesseract(gray: Image.Image, *args: str, dpi: int = 300) -> str:
-    """Run Tesseract on a greyscale image with `args` (e.g. '--psm', '3', 'tsv'); stdout as text.
-
-    The image goes to Tesseract as a temporary PGM file, written a band of rows at a time (no
-    image-sized bytes object is built). Not stdin: Tesseract reads stdin a byte at a time, which
-    costs ~0.3 s on a 10-megapixel image, more than encoding and writing the file."""
-    binary = _binary()
-    fd, name = tempfile.mkstemp(prefix="scorereader-ocr-", suffix=".pgm")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in _pgm_chunks(gray):
-                fh.write(chunk)
-        cmd = [binary, name, "stdout", "--dpi", str(dpi), *args]
-        try:
-            proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT, env=_env())
-        except subprocess.TimeoutExpired as err:
-            raise InputUnreadable(f"OCR took longer than {TIMEOUT:.0f} seconds on a page and was stopped.") from err
-        except OSError as err:
-            raise MissingDependency(f"Tesseract OCR could not be started ({err}): {INSTALL_HINT}.") from err
-    finally:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
-    err_text = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        if "traineddata" in err_text or "Failed loading language" in err_text:
-            raise MissingDependency(
-                f"Tesseract's '{LANG}' language data is missing: install it with "
-                f"'sudo apt-get install tesseract-ocr-{LANG}' (or 'brew install tesseract').")
-        first = next((ln for ln in err_text.splitlines() if ln.strip()), "unknown error")
-        raise InputUnreadable(f"OCR failed: {first.strip()}")
-    return proc.stdout.decode("utf-8", "replace")
+    return _tess.pgm_chunks(gray)
 
 
 def tesseract_version() -> str:
-    out = subprocess.run([_binary(), "--version"], capture_output=True, timeout=30, env=_env())
-    text = (out.stdout or out.stderr).decode("utf-8", "replace")
-    return text.split("\n", 1)[0].strip()
-
-
-_DESC = set("gjpqy,;()[]{}|_")
-_TALL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789bdfhiklt!?/\\%#&@$()[]{}|'\"")
-
-
-def _size_factor(text: str) -> float:
-    """Line-box height → font size (em ≈ 1.08 × ascender-to-descender extent), by which letter
-    shapes the line holds, so `size` compares with a text layer's font size."""
-    desc = any(c in _DESC for c in text)
-    tall = any(c in _TALL for c in text)
-    if desc and tall:
-        return 1.08
-    if desc or tall:
-        return 1.4
-    return 2.0
-
-
-@dataclass
-class _Read:
-    words: list[Word]
-    mean_conf: float
-    good: int  # words with conf ≥ 60 that contain a letter or digit
-    psm: int
-
-    @property
-    def score(self) -> float:
-        return sum(w.conf or 0 for w in self.words if (w.conf or 0) > 30 and _ALNUM.search(w.text))
-
-    @property
-    def bad(self) -> bool:
-        return self.good < 8 or self.mean_conf < 50
-
-
-_ALNUM = re.compile(r"[A-Za-z0-9]")
-
-
-def parse_tsv(tsv: str, scale: float = 1.0, psm: int = 3) -> _Read:
-    """Tesseract TSV → words in page pixels (÷ scale), each sized by its line's box height."""
-    lines: dict[tuple[str, str, str, str], list[tuple[str, int, int, int, int, float]]] = {}
-    for row in tsv.splitlines()[1:]:
-        parts = row.split("\t")
-        if len(parts) < 12 or parts[0] != "5":
-            continue
-        text = parts[11].strip()
-        if not text:
-            continue
-        try:
-            left, top, width, height = (int(parts[i]) for i in (6, 7, 8, 9))
-            conf = float(parts[10])
-        except ValueError:
-            continue
-        lines.setdefault((parts[1], parts[2], parts[3], parts[4]), []).append(
-            (text, left, top, width, height, conf))
-    words: list[Word] = []
-    inv = 1.0 / scale
-    for items in lines.values():
-        line_top = min(t for _, _, t, _, _, _ in items)
-        line_bottom = max(t + h for _, _, t, _, h, _ in items)
-        size = (line_bottom - line_top) * _size_factor("".join(x[0] for x in items)) * inv
-        # like a text layer, every word of a line spans the line's full height (ascender to
-        # descender), so words of one line share top and bottom whatever their letters
-        for text, left, top, width, height, conf in items:
-            words.append(Word(text=text, box=Box(left * inv, line_top * inv, (left + width) * inv, line_bottom * inv),
-                              size=round(size, 2), conf=max(0.0, conf)))
-    confs = [w.conf for w in words if _ALNUM.search(w.text)]
-    mean = float(np.mean(confs)) if confs else 0.0
-    good = sum(1 for w in words if (w.conf or 0) >= 60 and _ALNUM.search(w.text))
-    return _Read(words, mean, good, psm)
+    return _tess.version(TESSERACT_CMD)
 
 
 def _read(prep: Prepared, psm: int) -> _Read:
-    return parse_tsv(run_tesseract(prep.ocr, "--psm", str(psm), "-l", LANG, "tsv"), prep.scale, psm)
+    return parse_tsv(_tess.run(prep.ocr, psm=psm, dpi=prep.dpi, cmd=TESSERACT_CMD), prep.scale, psm)
 
 
 def _osd_rotation(prep: Prepared) -> int:
     """Clockwise degrees (0/90/180/270) that would make the page upright, per `--psm 0`; 0 when unsure."""
     try:
-        out = run_tesseract(prep.ocr, "--psm", "0")
+        out = _tess.run(prep.ocr, psm=0, dpi=prep.dpi, cmd=TESSERACT_CMD)
     except InputUnreadable:
         return 0  # too few characters to tell
     except MissingDependency:
@@ -226,7 +87,7 @@ def _osd_rotation(prep: Prepared) -> int:
     return int(rot.group(1)) % 360
 
 
-def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
+def _blank_bars(prep: Prepared, bars: list[Bar], *, whole: bool = False) -> None:
     """Paint the bars out of the OCR image (Tesseract reads them as rows of junk letters), keeping
     any pixel that differs from the bar's own colours (text printed on a bar survives).
 
@@ -241,6 +102,9 @@ def _blank_bars(prep: Prepared, bars: list[Bar]) -> None:
         x0, y0 = max(0, int(b.x0 * s) - 2), max(0, int(b.top * s) - 2)
         x1, y1 = min(W, int(b.x1 * s) + 3), min(H, int(b.bottom * s) + 3)
         if x1 <= x0 or y1 <= y0:
+            continue
+        if whole:
+            gray.paste(255, (x0, y0, x1, y1))
             continue
         region = np.array(gray.crop((x0, y0, x1, y1)))
         inner = region[3:-3, 3:-3] if region.shape[0] > 8 and region.shape[1] > 8 else region
@@ -294,26 +158,40 @@ def _ocr_page(load: Callable[[], np.ndarray], number: int) -> tuple[Page, _Read,
     released once the bars are found — the page keeps a reduced copy (`Page.frame`,
     ≤ FRAME_MAX_WIDTH wide) for `--explain` — so Tesseract runs beside the greyscale OCR image only."""
     prep = prepare(load())
-    bars = _find_bars(prep.rgb, deskew=False)
+    bars, screened = _page_bars(prep)
     frame = _release_frame(prep)
-    _blank_bars(prep, bars)
+    _blank_bars(prep, bars, whole=screened)
     read = _read(prep, 3)
     if read.bad:
         rot = _osd_rotation(prep)
         if rot:
             # Tesseract's "Rotate" is clockwise; np.rot90 turns counter-clockwise
             prep = prepare(np.ascontiguousarray(np.rot90(load(), k=-(rot // 90))))
-            bars = _find_bars(prep.rgb, deskew=False)
+            bars, screened = _page_bars(prep)
             frame = _release_frame(prep)
-            _blank_bars(prep, bars)
+            _blank_bars(prep, bars, whole=screened)
             read = _read(prep, 3)
         if read.bad:
             sparse = _read(prep, 11)
             if sparse.score > read.score:
                 read = sparse
+    if read.display:
+        reread_display_type(read, prep.ocr, prep.scale, bars,
+                            lambda crop: _tess.run(crop, psm=7, dpi=prep.dpi, cmd=TESSERACT_CMD))
     page = Page(number=number, width=float(prep.width), height=float(prep.height),
-                words=read.words, bars=bars, frame=frame)
+                words=drop_bar_remnants(read.words, bars), bars=bars, frame=frame)
     return page, read, prep
+
+
+def _page_bars(prep: Prepared) -> tuple[list[Bar], bool]:
+    """The page's bars: solid ones, or else (fewer than two) ones printed as a dot screen; and
+    whether they are screened (their dots do not match a few grey levels: painted out whole)."""
+    bars = _find_bars(prep.rgb, deskew=False, text_height=prep.cap_height)
+    if len(bars) < 2:
+        screened = find_screened_bars(prep.rgb, text_height=prep.cap_height)
+        if len(screened) > len(bars):
+            return screened, True
+    return bars, False
 
 
 def tesseract_input(path: str | Path) -> Image.Image:
@@ -333,9 +211,10 @@ def tesseract_input(path: str | Path) -> Image.Image:
     else:
         rgb = _as_rgb(_images.load_image(path))
     prep = prepare(rgb)
-    bars = _find_bars(prep.rgb, deskew=False)
+    bars, screened = _page_bars(prep)
     _release_frame(prep)
-    _blank_bars(prep, bars)
+    _blank_bars(prep, bars, whole=screened)
+    prep.ocr.info["dpi"] = (prep.dpi, prep.dpi)  # what we tell Tesseract (--dpi)
     return prep.ocr
 
 

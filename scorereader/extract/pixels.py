@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from scorereader.ir import Bar, Box
 
@@ -209,6 +209,9 @@ def _box_of(g: _Group) -> tuple[int, int, int, int]:
     return x0, g.rows[0], x1, g.rows[-1] + 1
 
 
+#: A bar is at least this share of the page's capital height tall (see find_bars).
+BAR_TEXT_RATIO = 0.9
+
 #: A bar's middle rows are flat colour: this share of its columns lies within UNIFORM_TOL
 #: (RGB distance) of the fill or the track colour. Blurred or smudged text does not.
 UNIFORM_TOL = 30.0
@@ -289,12 +292,16 @@ def find_bars(
     deskew: bool = True,
     min_height: float | None = None,
     max_height: float | None = None,
+    text_height: float = 0.0,
 ) -> list[Bar]:
     """Every horizontal bar in `image`, top to bottom, as `ir.Bar(source="pixels")`.
 
     `deskew` estimates and undoes a small rotation first (≤ 5°) and maps the boxes back;
     leave it off when the caller has already deskewed. `min_height`/`max_height` (pixels)
-    override the size limits derived from the image size.
+    override the size limits derived from the image size; `text_height` (the page's capital
+    height, when known) raises the least height to BAR_TEXT_RATIO of it: in a small, blurred
+    screenshot a line of text smears into a solid strip a few pixels tall, a bar never is
+    much thinner than the text beside it.
     """
     rgb = _as_rgb(image)
     if deskew:
@@ -304,7 +311,8 @@ def find_bars(
         if abs(angle) >= 0.3:
             src = Image.fromarray(rgb)
             rot = src.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
-            bars = find_bars(rot, deskew=False, min_height=min_height, max_height=max_height)
+            bars = find_bars(rot, deskew=False, min_height=min_height, max_height=max_height,
+                             text_height=text_height)
             return [_unrotate(b, angle, src.size, rot.size) for b in bars]
     H, W = rgb.shape[:2]
     if H < 3 or W < 10:
@@ -317,7 +325,7 @@ def find_bars(
     ink = _either(luma, _t(paper - 70), sat, _t(psat + 45))
     del sat
 
-    hmin = min_height if min_height is not None else max(4.0, 0.0035 * max(H, W))
+    hmin = min_height if min_height is not None else max(4.0, 0.0035 * max(H, W), BAR_TEXT_RATIO * text_height)
     hmax = max_height if max_height is not None else max(hmin + 1, 0.06 * max(H, W))
     min_len = int(max(12, 3 * hmin, 0.02 * W))
 
@@ -371,20 +379,64 @@ def find_bars(
     return bars
 
 
+#: Box-average factor that turns a printer's dot screen (up to ~6 px a period at 300 dpi) into
+#: flat grey before bars are looked for again (see `find_screened_bars`).
+SCREEN_REDUCE = 3
+
+
+def find_screened_bars(image: Image.Image | np.ndarray, *, text_height: float = 0.0) -> list[Bar]:
+    """Bars printed as a halftone dot screen (a greyscale laser print, scanned): no run of solid
+    pixels, so `find_bars` sees none. Averaged over blocks of SCREEN_REDUCE pixels and blurred a
+    little, the dots become flat greys — a dark fill on a lighter track — and the bars found in
+    the reduced image are mapped back. For pages where `find_bars` found none."""
+    rgb = _as_rgb(image)
+    k = SCREEN_REDUCE
+    if min(rgb.shape[:2]) < 40 * k:
+        return []
+    small = Image.fromarray(rgb).reduce(k).filter(ImageFilter.GaussianBlur(1.0))
+    bars = find_bars(small, deskew=False, text_height=text_height / k)
+
+    def up(b: Box | None) -> Box | None:
+        return None if b is None else b.scaled(float(k))
+
+    return [Bar(track=up(b.track), fill=up(b.fill), source=b.source, fill_color=b.fill_color) for b in bars]
+
+
 def _flat_rows(luma: np.ndarray, box: Box) -> bool:
     """The row profile inside a bar (edges excluded) is flat within 14 grey levels in its fill
-    part and in its track part alike: check the left and right quarters separately."""
+    part and in its track part alike (check the left and right quarters separately) — or it is
+    a vertical gradient (see `_gradient_rows`)."""
     x0, top, x1, bottom = int(box.x0), int(box.top), int(box.x1), int(box.bottom)
     h = bottom - top
     cut = max(1, h // 5)
     if h - 2 * cut < 2:
         return True
     w = x1 - x0
-    for a, b in ((x0, x0 + max(1, w // 4)), (x1 - max(1, w // 4), x1)):
-        prof = np.median(luma[top + cut:bottom - cut, a:b], axis=1)
-        if float(prof.max()) - float(prof.min()) > 14:
+    # a strip at each end, past a rounded cap, narrow enough to lie inside a short fill
+    edge = min(h // 2, w // 8)
+    strip = max(1, w // 10)
+    for a, b in ((x0 + edge, x0 + edge + strip), (x1 - edge - strip, x1 - edge)):
+        block = luma[top + cut:bottom - cut, a:b]
+        prof = np.median(block, axis=1)
+        if float(prof.max()) - float(prof.min()) > 14 and not _gradient_rows(block, prof, h):
             return False
     return True
+
+
+#: A gradient-filled bar is at least this tall (px); a blurred rule is a few pixels.
+GRADIENT_MIN_HEIGHT = 8
+#: …and each of its rows is one colour across the bar: 90 % of its pixels within this many grey
+#: levels of the row's median (text, even smudged, varies far more along a row).
+GRADIENT_ROW_TOL = 12.0
+
+
+def _gradient_rows(block: np.ndarray, prof: np.ndarray, h: int) -> bool:
+    """A fill shaded from top to bottom (a gradient, a glossy highlight): the rows differ, but
+    every row is flat along the bar."""
+    if h < GRADIENT_MIN_HEIGHT or block.shape[1] < 4:
+        return False
+    spread = np.abs(block.astype(np.float32) - prof[:, None].astype(np.float32))
+    return float(np.percentile(spread, 90)) <= GRADIENT_ROW_TOL
 
 
 def _aligned_short(rgb, short, bars, taken, paper, psat, runs) -> list[Bar]:

@@ -5,9 +5,10 @@
 * `rgb`  — the page frame every coordinate refers to: upright, dark mode inverted, desk margins
   cropped (photos only, when the page stands out clearly), lighting evened out (only when it is
   uneven) and deskewed (±5°), at the input's own resolution;
-* `ocr`  — the greyscale image handed to Tesseract: `rgb` scaled by `scale` so that capital
-  letters are about `TARGET_CAP_HEIGHT` pixels tall (small 1× screenshots are upscaled,
-  600-dpi scans downscaled).
+* `ocr`  — the greyscale image handed to Tesseract: `rgb` at its own size when its capitals
+  are readable (≥ `MIN_NATIVE_CAP_HEIGHT` px: a 1× screenshot, a 150–300-dpi scan), else
+  scaled so that capitals are about `TARGET_CAP_HEIGHT` px (tiny text upscaled, 600-dpi
+  scans downscaled).
 
 Everything is numpy over whole arrays, and the expensive estimates run on reduced copies.
 """
@@ -24,13 +25,18 @@ from scorereader.extract.pixels import _as_rgb, array_of, luma_of, paper_stats
 #: Capital-letter height (px) we aim for in the image Tesseract reads. Tesseract (LSTM) reads
 #: 20-px capitals as well as 30-px ones (every fixture reads correctly for targets 18–23) at half
 #: the pixels: a 1× screenshot is upscaled ~2.3× instead of ~3.5×, and a 300-dpi scan (≈ 18-px
-#: capitals) is not upscaled at all (see UPSCALE_ABOVE).
+#: capitals) is not upscaled at all (see MIN_NATIVE_CAP_HEIGHT).
 TARGET_CAP_HEIGHT = 20.0
 #: Never make the OCR image larger than this many pixels (Tesseract time grows with area).
 MAX_OCR_PIXELS = 40_000_000
 MAX_SKEW_DEG = 5.0
-#: Upscale only when the text is this much smaller than the target (a little small reads fine).
-UPSCALE_ABOVE = 1.25
+#: Below this capital height (px) text is upscaled to TARGET_CAP_HEIGHT; at or above it Tesseract
+#: reads the image at its own size. Tesseract's LSTM scales every text line to a fixed height
+#: itself, so 1× screenshot text (8–9 px capitals) reads as well natively as upscaled 2.3×, and
+#: Tesseract's time grows with the image's area (upscaling a 1280-px screenshot doubled it).
+#: Every OCR fixture reads right with it: 1× text (8.6-px capitals in ours) stays native, an
+#: ~800-px recompressed screenshot (≈7 px) is upscaled — at native size its words garble.
+MIN_NATIVE_CAP_HEIGHT = 7.5
 
 
 @dataclass
@@ -59,6 +65,17 @@ class Prepared:
     def release_rgb(self, reduced: np.ndarray) -> None:
         """Drop the full-resolution frame for a reduced copy of it (`size` stays the page's)."""
         self.rgb = reduced
+
+    @property
+    def dpi(self) -> int:
+        """The resolution to tell Tesseract: what the OCR image's capital height means for body
+        text (≈10.5-pt type, capitals 0.72 em), so a 1× screenshot is ~80 dpi, not 300.
+        Tesseract sizes its noise filters by it: told 300 dpi, it drops short isolated numbers
+        (a "700" under its label) in native-size screenshots as specks."""
+        if not self.cap_height:
+            return 300
+        est = self.cap_height * self.scale / (0.72 * 10.5 / 72)
+        return int(round(min(600.0, max(70.0, est))))
 
     @property
     def image(self) -> Image.Image:
@@ -167,8 +184,9 @@ def _crop_box(bg: np.ndarray, f: int, shape) -> tuple[int, int, int, int] | None
     return int(left), int(top), int(right), int(bottom)
 
 
-def _even_lighting(rgb: np.ndarray, luma: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
-    bg, f = _background(luma)
+def _even_lighting(rgb: np.ndarray, luma: np.ndarray,
+                   background: tuple[np.ndarray, int] | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    bg, f = background if background is not None else _background(luma)
     lo, hi = np.percentile(bg, 2), np.percentile(bg, 98)
     if hi - lo < 18:
         return rgb, luma, False
@@ -216,9 +234,10 @@ def prepare(image: Image.Image | np.ndarray, *, deskew: bool = True, crop: bool 
                 x0, y0, x1, y1 = cropped
                 rgb = rgb[y0:y1, x0:x1]
                 luma = luma[y0:y1, x0:x1]
-        del bg
         if normalize:
-            rgb, luma, normalized = _even_lighting(rgb, luma)
+            # the background estimate serves both steps unless the crop changed the frame
+            rgb, luma, normalized = _even_lighting(rgb, luma, None if cropped else (bg, f))
+        del bg
 
     skew = 0.0
     if deskew:
@@ -242,7 +261,7 @@ def prepare(image: Image.Image | np.ndarray, *, deskew: bool = True, crop: bool 
     scale = 1.0
     if upscale and cap:
         want = TARGET_CAP_HEIGHT / cap
-        if want > UPSCALE_ABOVE:
+        if cap < MIN_NATIVE_CAP_HEIGHT:
             scale = min(want, 4.0)
         elif want < 0.5:
             scale = max(want, 0.25)

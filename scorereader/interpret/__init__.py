@@ -36,6 +36,13 @@ def interpret(doc: Document) -> Reading:
     if r.exam_code is None:
         codes = parsers.find_exam_codes(full_text)
         r.exam_code = codes[0] if codes else None
+    if r.exam_code is None and r.exam_code_printed is None:
+        for ln in lines:  # a garbled code anywhere, with the rest of its line as the title
+            garbled = parsers.find_code_like(ln.text)
+            if garbled:
+                r.exam_code_printed = garbled[0][0]
+                r.exam_title = r.exam_title or parsers.clean_name(ln.text[garbled[0][1]:]) or None
+                break
     regions = excluded_regions(lines)
     from_bars = bar_rows(doc, lines, w, regions, r)
     bar_pages = {e.page for row in from_bars for e in row.evidence}

@@ -43,10 +43,20 @@ def _value_candidates(seg: Segment, label: str, line: Line, lines: list[Line], l
                       w: ReportWording) -> list[tuple[str, list[Segment]]]:
     out: list[tuple[str, list[Segment]]] = []
     rest = _rest_after_label(seg, label)
+    below = None if rest else _below(seg, lines, li)
+    if below is not None and _label_of(below, w) is not None:
+        below = None
     nxt = None
     i = line.segments.index(seg)
     if i + 1 < len(line.segments) and _label_of(line.segments[i + 1], w) is None:
         nxt = line.segments[i + 1]
+    if (nxt is not None and below is not None and nxt.box.x0 - seg.box.x1 > 8 * seg.height
+            and abs(below.box.x0 - seg.box.x0) < 2 * seg.height):
+        # a label with its value right under it, left-aligned, and the next text on its line far
+        # away (further than any value column sits from its label): that text is another column's
+        # (a chart beside the fields), never this label's value
+        out.append((below.text, [below]))
+        nxt = below = None
     block = _wrapped_value(seg, rest, nxt, lines, li, w)
     if block is not None:
         out.append(block)
@@ -54,10 +64,8 @@ def _value_candidates(seg: Segment, label: str, line: Line, lines: list[Line], l
         out.append((rest, [seg]))
     if nxt is not None:
         out.append((nxt.text, [nxt]))
-    if not rest:
-        below = _below(seg, lines, li)
-        if below is not None and _label_of(below, w) is None:
-            out.append((below.text, [below]))
+    if below is not None:
+        out.append((below.text, [below]))
     return out
 
 
@@ -144,6 +152,7 @@ _NUMBER_WORD = re.compile(r"[#(]?\d[\d/.,:()\-]*")
 
 def _parse_field(fname: str, label: str, text: str, w: ReportWording):
     if fname in ("score", "passing_score"):
+        text = parsers.join_split_digits(text)
         if parsers.parse_percent(text) is not None:
             return ("percent", round(parsers.parse_percent(text) * 100))
         score, top = parsers.parse_score(text)
@@ -163,7 +172,7 @@ def _parse_field(fname: str, label: str, text: str, w: ReportWording):
         return _result_word(text, w)
     if fname == "exam":
         named = label in ("exam title", "exam name") and len(text) > 6
-        return text if parsers.find_exam_codes(text) or named else None
+        return text if parsers.find_exam_codes(text) or parsers.find_code_like(text) or named else None
     return None
 
 
@@ -214,10 +223,14 @@ def read_fields(lines: list[Line], w: ReportWording, r: Reading) -> None:
             r.passed = value
         elif fname == "exam":
             codes = parsers.find_exam_codes(value)
+            garbled = parsers.find_code_like(value)
             if codes:
                 r.exam_code = codes[0]
                 title = re.split(r"[A-Za-z]{2,3}\s?[-‐‑–—]?\s?\d{3}", value, maxsplit=1)[-1]
                 r.exam_title = parsers.clean_name(title) or None
+            elif garbled:
+                r.exam_code_printed = garbled[0][0]
+                r.exam_title = parsers.clean_name(value[garbled[0][1]:]) or None
             else:
                 r.exam_title = parsers.clean_name(value)
         else:

@@ -33,6 +33,7 @@ class Row:
 @dataclass
 class Reading:
     exam_code: str | None = None
+    exam_code_printed: str | None = None  # a code-like token that is not a well-formed code ("5C-300")
     exam_title: str | None = None
     candidate_name: str | None = None
     candidate_id: str | None = None

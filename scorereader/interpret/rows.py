@@ -66,8 +66,9 @@ def bar_rows(doc: Document, lines: list[Line], w: ReportWording, regions, r: Rea
             # text of this column's rows lies right of the previous column's bars
             barrier = max((b.box.x1 for c in columns[:ci] for b in c), default=float("-inf"))
             col_rows: list[tuple[float, Row]] = []
+            owners = _weight_owners(column, segs, lh, w)
             for i, bar in enumerate(column):
-                row = _bar_row(bar, column, i, segs, barrier, lh, w)
+                row = _bar_row(bar, column, i, segs, barrier, lh, w, owners)
                 if row is None:
                     continue
                 perf = _bar_fraction(bar, scale)
@@ -144,11 +145,16 @@ def _weight_only(s: Segment) -> bool:
     return parsers.parse_weight(s.text) is not None and not parsers.strip_weight(s.text)
 
 
+# Lines of one wrapped label sit within this many line heights of each other (OCR line boxes are
+# tighter than PDF text boxes, so the gap between them looks larger than the leading).
+BLOCK_GAP = 1.0
+
+
 def _blocks(segs: list[Segment]) -> list[list[Segment]]:
     """Label lines stacked with ordinary leading form one block; a wider gap starts the next label."""
     blocks: list[list[Segment]] = []
     for s in sorted(segs, key=lambda s: (s.box.top, s.box.x0)):
-        if blocks and s.box.top - max(x.box.bottom for x in blocks[-1]) <= 0.6 * s.height:
+        if blocks and s.box.top - max(x.box.bottom for x in blocks[-1]) <= BLOCK_GAP * s.height:
             blocks[-1].append(s)
         else:
             blocks.append([s])
@@ -172,16 +178,21 @@ def _columns(bars: list[Bar], tol: float) -> list[list[Bar]]:
 
 
 def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: float, lh: float,
-             w: ReportWording) -> Row | None:
-    """The label (beside or above) and printed values of one bar, within its share of the column."""
+             w: ReportWording, owners: dict[int, int]) -> Row | None:
+    """The label (beside or above) and printed values of one bar, within its share of the column.
+
+    A line holding only a weight belongs to the bar nearest to it (`owners`), wherever it is
+    printed (after a wrapped name, or below the bar in mobile layouts), and is never a label."""
     bb = bar.box
     centers = [b.box.cy for b in column]
     lo = (centers[i - 1] + bb.cy) / 2 if i else bb.cy - 2.5 * lh
     hi = (centers[i + 1] + bb.cy) / 2 if i + 1 < len(column) else bb.cy + 2.5 * lh
     mine = [s for s in segs if s.box.x0 >= barrier - 1 and s.box.x0 <= bb.x1 + 6 * lh]
-    in_band = [s for s in mine if lo <= s.box.cy < hi]
+    in_band = [_short_of(s, bb.x0 + 2) for s in mine if lo <= s.box.cy < hi and id(s) not in owners]
     left = [s for s in in_band if s.box.x1 <= bb.x0 + 2 and (_label_ok(s) or _weight_only(s))]
     right = [s for s in in_band if s.box.x0 >= bb.x1 - 2]
+    if left and _own_column_label(bb, column, mine, lh, owners):
+        left = []  # the bar's label is above it in its own column; the text to its left is another column's
     if left:
         # the label block beside this bar (others in the band belong to a row with no bar drawn)
         block = min(_blocks(left), key=lambda b: (min(abs(s.box.cy - bb.cy) for s in b)))
@@ -189,16 +200,87 @@ def _bar_row(bar: Bar, column: list[Bar], i: int, segs: list[Segment], barrier: 
         right += [s for s in block if _weight_only(s)]
     else:  # stacked layout: the label sits above its bar
         top_lim = column[i - 1].box.bottom if i else bb.top - 3.5 * lh
-        label_segs = [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.top + 1
-                      and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s)]
+        # above: ends at the bar's top, or (an OCR line box stretched by a neighbour) centred above it
+        label_segs = [s for s in mine if top_lim - 0.5 < s.box.top
+                      and (s.box.bottom <= bb.top + 1 or s.box.cy <= bb.top - 0.25 * lh) and s.box.x0 < bb.x1 and s.box.x1 > bb.x0 - 3 * lh and _label_ok(s) and id(s) not in owners]
+        label_segs = _up_to_sentence(label_segs)
         right += [s for s in mine if top_lim - 0.5 < s.box.top and s.box.bottom <= bb.bottom + 1
-                  and s.box.x0 >= bb.x1 - 2]
+                  and s.box.x0 >= bb.x1 - 2 and id(s) not in owners]
     if not label_segs:
         return None
     label_lines = {(x.page, x.line) for x in label_segs}
     values = [s for s in in_band + right if "axis" not in s.tags and
               (abs(s.box.cy - bb.cy) <= max(bb.height, lh) or (s.page, s.line) in label_lines)]
+    values += [s for s in mine if owners.get(id(s)) == i]
     return _make_row(label_segs, values, w)
+
+
+def _short_of(s: Segment, x: float) -> Segment:
+    """A label that runs on into the bar (OCR specks at the bar's start joined to it) ends
+    where the bar begins."""
+    if s.box.x0 >= x or s.box.x1 <= x:
+        return s
+    words = [w for w in s.words if w.box.x1 <= x]
+    return Segment(s.page, words, s.line, s.tags) if words else s
+
+
+def weight_only(s: Segment, w: ReportWording) -> bool:
+    """A weight printed on its own ("20–25%", "Weight: 20–25% of exam"): no skill-area words."""
+    if parsers.parse_weight(s.text) is None:
+        return False
+    rest = norm(parsers.strip_weight(s.text))
+    for f in w.weight_fillers:
+        rest = re.sub(rf"\b{re.escape(f)}\b", " ", rest)
+    return not re.search(r"[^\W\d_]{2,}", rest)
+
+
+def _weight_owners(column: list[Bar], segs: list[Segment], lh: float, w: ReportWording) -> dict[int, int]:
+    """id(segment) → index of the column's bar nearest to it, for every weight-only segment
+    within three lines of a bar of the column (vertical gap; 0 when beside the bar)."""
+    owners: dict[int, int] = {}
+    x0 = min(b.box.x0 for b in column)
+    x1 = max(b.box.x1 for b in column)
+    for s in segs:
+        if s.box.x1 < x0 - 40 * lh or s.box.x0 > x1 + 6 * lh or not weight_only(s, w):
+            continue
+        if s.box.x1 <= x0 + 2 and _weight_only(s):
+            continue  # left of the bars: part of a label block beside its bar (or beside no bar: a 0 row)
+        gap, k = min((max(0.0, b.box.top - s.box.bottom, s.box.top - b.box.bottom), k) for k, b in enumerate(column))
+        if gap <= 3 * lh:
+            owners[id(s)] = k
+    return owners
+
+
+def _own_column_label(bb, column: list[Bar], mine: list[Segment], lh: float,  # noqa: ANN001 - Box
+                      owners: dict[int, int]) -> bool:
+    """A label line right above the bar starting at its left edge: the stacked layout of a chart
+    in its own column (a landscape page with fields in a column to its left). Words (three
+    letters or more), not specks left of a bar above."""
+    def on_a_bar(s: Segment) -> bool:
+        return any(b.box.top <= s.box.cy <= b.box.bottom and b.box.x0 <= s.box.cx <= b.box.x1 for b in column)
+
+    return any(bb.top - 2.2 * lh <= s.box.cy <= bb.top and abs(s.box.x0 - bb.x0) <= 1.5 * lh
+               and _label_ok(s) and re.search(r"[^\W\d_]{3,}", s.text) and id(s) not in owners
+               and not on_a_bar(s) for s in mine)
+
+
+_SENTENCE_END = re.compile(r"[.:!?]\s*$")
+
+
+def _up_to_sentence(label_segs: list[Segment]) -> list[Segment]:
+    """Label lines above a bar, collected upwards from the bar: a sentence (a caption that
+    explains the chart, ending in '.' or ':'; or a long line ending in a comma, as OCR reads a
+    full stop) ends the label and is not part of it."""
+    by_line: dict[tuple[int, int], list[Segment]] = {}
+    for s in label_segs:
+        by_line.setdefault((s.page, s.line), []).append(s)
+    keep: list[Segment] = []
+    for _key, line in sorted(by_line.items(), key=lambda kv: -max(x.box.bottom for x in kv[1])):
+        text = " ".join(x.text for x in sorted(line, key=lambda x: x.box.x0))
+        if keep and (_SENTENCE_END.search(text) or (text.rstrip().endswith(",") and len(text.split()) >= 8)):
+            break
+        keep.extend(line)
+    return keep
 
 
 def _is_button(bar: Bar, segs: list[Segment]) -> bool:

@@ -36,6 +36,7 @@ class ReportWording:
     comparison_columns: dict[str, tuple[str, ...]]   # verdict id -> column heading words
     our_programmes: tuple[re.Pattern[str], ...]
     other_programmes: dict[str, tuple[re.Pattern[str], ...]]  # programme name -> patterns
+    weight_fillers: tuple[str, ...] = ()     # words beside a weight on a line of its own
 
 
 @cache
@@ -56,4 +57,5 @@ def report_wording() -> ReportWording:
         our_programmes=tuple(re.compile(p, re.I) for p in d["programmes"]["ours"]),
         other_programmes={name: tuple(re.compile(p, re.I) for p in pats)
                           for name, pats in d["programmes"]["others"].items()},
+        weight_fillers=tuple(sorted(d.get("weight_line", {}).get("fillers", ()), key=len, reverse=True)),
     )
