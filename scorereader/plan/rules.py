@@ -10,9 +10,10 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from ..bands import RANK
 from ..errors import ScoreReaderError
 
-BAND_KEYS = ("needs_improvement", "near_baseline", "above_baseline", "unknown", "new")
+BAND_KEYS = (*RANK, "unknown", "new")   # the bands, then the rule keys of areas without one
 LEVEL_KEYS = ("fundamentals", "associate", "expert", "specialty", "unknown")
 COMPARISONS = ("opportunity", "comparable", "strength")
 
