@@ -406,3 +406,24 @@ def test_cohort_charts_follow_the_template_dir_too(tmp_path):
     assert not blue_bars(write_cohort_pdf(data, tmp_path / "plain.pdf"))
     assert rep["passed"] is False and len(blue_bars(write_cohort_pdf(
         data, tmp_path / "custom.pdf", template_dir=_chart_override(tmp_path)))) == 1  # the one failing score
+
+
+def test_plan_and_cohort_colour_each_band_alike():
+    """One palette: the plan's chips and the cohort's heat map paint a band the same colour."""
+    import re
+
+    from conftest import FIXTURES
+    from scorereader.bands import BANDS
+    from scorereader.batch.cohort import cohort_data
+    from scorereader.render.cohort import render_cohort_html
+
+    plan_html = render_html(SCENARIOS["two_weak"]())
+    rep = json.loads((FIXTURES / "text" / "az104-fail-classic.expected.json").read_text(encoding="utf-8"))
+    cohort_html = render_cohort_html(cohort_data([{"file": "a.pdf", "status": "ok", "report": rep, "attempt": 1}],
+                                                 title="Cohort"))
+    for band in BANDS:
+        chip = re.search(rf"\.chip\.{band.value} {{ background: (#[0-9a-f]{{6}}); }}", plan_html)
+        cell = re.search(rf'background: (#[0-9a-f]{{6}}); color: #[0-9a-f]{{6}}">{re.escape(band.mark)}</span> {band.label}',
+                         cohort_html)
+        assert chip and cell, band
+        assert chip.group(1) == cell.group(1) == band.colour, band
