@@ -5,8 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bands import DEFAULT_BASELINE
+
 SCHEMA_VERSION = 1
-BANDS = ("needs_improvement", "near_baseline", "above_baseline")
 # What the report's "How Your Performance Compares to Those Who Have Taken this Exam" table says
 # for an area (Opportunity for Improvement | Comparable | Strength).
 COMPARISONS = ("opportunity", "comparable", "strength")
@@ -75,10 +76,10 @@ class Report:
 
     @property
     def baseline(self) -> float:
-        """b = passing ÷ max, 0.70 when unknown (SPEC)."""
+        """b = passing ÷ max, the default baseline (0.70) when unknown (SPEC)."""
         if self.passing_score and self.max_score:
             return self.passing_score / self.max_score
-        return 0.70
+        return DEFAULT_BASELINE
 
     def to_json(self) -> dict[str, Any]:
         return {

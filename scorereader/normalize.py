@@ -6,6 +6,7 @@ ranges, the 1–1000 scale) fill in only where they are facts about the exam, ne
 from __future__ import annotations
 
 from . import catalog
+from .bands import DEFAULT_BASELINE, Band
 from .interpret import Reading, Row
 from .ir import Document
 from .model import Candidate, Domain, ExamRef, Report, Source
@@ -18,14 +19,14 @@ def band_for(p: float, baseline: float) -> str:
     margin = float(load("report")["band_rule"]["near_margin"])
     p = round(p, 2)
     if p >= baseline - 1e-9:
-        return "above_baseline"
+        return Band.ABOVE_BASELINE.value
     if p >= baseline - margin - 1e-9:
-        return "near_baseline"
-    return "needs_improvement"
+        return Band.NEAR_BASELINE.value
+    return Band.NEEDS_IMPROVEMENT.value
 
 
 def default_baseline() -> float:
-    return float(load("report")["band_rule"]["default_baseline"])
+    return DEFAULT_BASELINE
 
 
 def normalize(reading: Reading, doc: Document, file_name: str, baseline: float | None = None) -> Report:

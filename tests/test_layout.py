@@ -119,10 +119,14 @@ def test_unknown_weight_is_a_dash_with_one_footnote():
 
 
 def test_every_segment_hours_are_printed_in_the_bar_or_in_its_key():
-    from scorereader.render.svg import SPLIT_CHART_PT, label_width, time_split_chart
+    from scorereader.render.charts import SPLIT_CHART_PT, label_width, time_split_chart
+    from scorereader.render.html import render_chart
+
+    def drawn(plan):  # noqa: ANN001, ANN202 - the chart as the packaged macro draws it
+        return str(render_chart("time_split_chart", time_split_chart(plan)))
 
     for plan in edge_plans().values():
-        html = str(time_split_chart(plan))
+        html = drawn(plan)
         segs = re.findall(r'width: ([\d.]+)%">([^<]*)</div>', html)
         key = re.findall(r'</span>([^<]*)</span>', html)
         shown = [d for d in plan.domains if d.hours > 0]
@@ -133,7 +137,7 @@ def test_every_segment_hours_are_printed_in_the_bar_or_in_its_key():
             assert label_width(label) <= float(pct) / 100 * SPLIT_CHART_PT
             assert (label == full) != (full in key), (full, label, key)
     plan = edge_plans()["gh300-six-long-noweights"]
-    six = str(time_split_chart(plan))
+    six = drawn(plan)
     last = f"6 · {plan.domains[-1].hours:g} h"
     assert ">6</div>" in six and last in six  # the last, narrow segment: number in the bar, hours in the key
 

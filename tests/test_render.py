@@ -346,3 +346,84 @@ def test_a_retake_wait_already_over_says_now(tmp_path):
     for text in texts.values():   # the wait ends on the first start day itself, long before the second
         assert "EARLIEST RETAKE" in text and " now " in text and "the wait ended 13 May 2026" in text
         assert "Earliest retake 13 May" not in text and "book now" not in text
+
+
+# ---------------------------------------------------------------- --template-dir redraws the charts
+
+def _chart_override(tmp_path):  # noqa: ANN202
+    """A template folder holding only a changed copy of the packaged chart macros."""
+    from scorereader.render.html import packaged_templates
+
+    source = (packaged_templates() / "partials" / "charts.html").read_text(encoding="utf-8")
+    changed = (source
+               .replace('<div class="sc" role="img">', '<p>Zebra hours split</p><div class="sc" role="img">', 1)
+               .replace("baseline {{ chart.baseline_percent }} %", "zebra line {{ chart.baseline_percent }} %", 1)
+               .replace('"fail": "#c0392b"', '"fail": "#0000ff"', 1))   # histogram bars below the pass mark
+    assert changed.count("zebra") + changed.count("Zebra") + changed.count("#0000ff") == 3, \
+        "the packaged macros changed: update this test"
+    folder = tmp_path / "tpl"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "charts.html").write_text(changed, encoding="utf-8")
+    return folder
+
+
+def test_template_dir_with_a_changed_chart_macro_changes_the_charts_in_the_pdf(tmp_path, capsys):
+    """The SPEC's promise: charts are templates, so `plan --template-dir` can redraw them."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    src = tmp_path / "az104.pdf"
+    shutil.copy(FIXTURES / "text" / "az104-fail-classic.pdf", src)
+    folder = _chart_override(tmp_path)
+    texts = {}
+    for name, extra in (("plain", []), ("custom", ["--template-dir", str(folder)])):
+        out = tmp_path / f"{name}.pdf"
+        code, _, err = _run(["plan", str(src), "--start", "2026-05-18", "-o", str(out), *extra], capsys)
+        assert code == 0, err
+        texts[name], _ = pdf_text(out.read_bytes())
+    plain, custom = texts["plain"], texts["custom"]
+    assert "Zebra hours split" in custom and "Zebra hours split" not in plain
+    assert "zebra line 70 %" in custom and "baseline 70 %" in plain and "baseline 70 %" not in custom
+    # the rest of the plan, and the chart's numbers, come from the packaged templates and the plan
+    assert "1 · " in custom and "Week by week" in custom and "Skill-area results" in custom
+
+
+def test_cohort_charts_follow_the_template_dir_too(tmp_path):
+    from conftest import FIXTURES
+    from scorereader.batch.cohort import cohort_data
+    from scorereader.render.cohort import write_cohort_pdf
+
+    rep = json.loads((FIXTURES / "text" / "az104-fail-classic.expected.json").read_text(encoding="utf-8"))
+    rows = [{"file": "a.pdf", "status": "ok", "report": rep, "attempt": 1}]
+    data = cohort_data(rows, title="Cohort: override")
+
+    def blue_bars(path):  # noqa: ANN001, ANN202 - filled shapes drawn pure blue
+        with pdfplumber.open(path) as pdf:
+            return [r for page in pdf.pages for r in page.rects
+                    if tuple(round(c, 2) for c in (r.get("non_stroking_color") or ())) == (0, 0, 1)]
+
+    assert not blue_bars(write_cohort_pdf(data, tmp_path / "plain.pdf"))
+    assert rep["passed"] is False and len(blue_bars(write_cohort_pdf(
+        data, tmp_path / "custom.pdf", template_dir=_chart_override(tmp_path)))) == 1  # the one failing score
+
+
+def test_plan_and_cohort_colour_each_band_alike():
+    """One palette: the plan's chips and the cohort's heat map paint a band the same colour."""
+    import re
+
+    from conftest import FIXTURES
+    from scorereader.bands import BANDS
+    from scorereader.batch.cohort import cohort_data
+    from scorereader.render.cohort import render_cohort_html
+
+    plan_html = render_html(SCENARIOS["two_weak"]())
+    rep = json.loads((FIXTURES / "text" / "az104-fail-classic.expected.json").read_text(encoding="utf-8"))
+    cohort_html = render_cohort_html(cohort_data([{"file": "a.pdf", "status": "ok", "report": rep, "attempt": 1}],
+                                                 title="Cohort"))
+    for band in BANDS:
+        chip = re.search(rf"\.chip\.{band.value} {{ background: (#[0-9a-f]{{6}}); }}", plan_html)
+        cell = re.search(rf'background: (#[0-9a-f]{{6}}); color: #[0-9a-f]{{6}}">{re.escape(band.mark)}</span> {band.label}',
+                         cohort_html)
+        assert chip and cell, band
+        assert chip.group(1) == cell.group(1) == band.colour, band

@@ -10,9 +10,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..bands import RANK
 from ..catalog import area_of
 
-RANK = {"needs_improvement": 0, "near_baseline": 1, "above_baseline": 2}
 
 
 def normalize_name(name: str | None) -> str | None:

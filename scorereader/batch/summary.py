@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bands import words as band_words
 from ..render.atomic import atomic_write
 from ..text import one_line
 
-BAND_SHORT = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
-              "above_baseline": "above baseline"}
 FIXED = ["file", "status", "error", "exam", "date", "score", "passed", "method", "report_type",
          "candidate", "candidate_id", "attempt", "trend", "plan", "duplicate_of"]
 STATUSES = ("ok", "skipped", "failed", "duplicate", "other_programme")
@@ -105,7 +104,7 @@ def to_csv(rows: list[Row]) -> str:
         fixed = [j["file"], j["status"], j["error"], j["exam"], j["date"], j["score"], passed, j["method"],
                  j["report_type"], j["candidate"], j["candidate_id"], j["attempt"], row.trend_text,
                  j["plan"], j["duplicate_of"]]
-        bands = [BAND_SHORT.get(j["bands"].get(name), "") if c == code else "" for _, c, name in cols]
+        bands = [band_words(j["bands"].get(name)) if c == code else "" for _, c, name in cols]
         versus = [COMPARISON_SHORT.get(j["comparisons"].get(name), "") if c == code else "" for _, c, name in ccols]
         w.writerow([neutralize("" if v is None else v) for v in fixed + bands + versus])
     return buf.getvalue()

@@ -12,6 +12,7 @@ import sys
 import time
 from typing import Any, Callable
 
+from ..bands import words as band_words
 from ..errors import OtherProgramme, ScoreReaderError
 
 RECYCLE_RSS_KB = 200 * 1024  # keeps every worker under the 250 MB budget over hundreds of files
@@ -160,8 +161,8 @@ def _annotate_history(plan: Any, history: list[Any], moves: list[dict[str, Any]]
     changed = [m for m in moves if m.get("from") != m.get("to")]
     if changed:
         word = {"improved": "better", "regressed": "worse"}
-        text = "; ".join(f"{m['name']}: {_BAND_WORDS.get(m.get('from'), '—')} → "
-                         f"{_BAND_WORDS.get(m.get('to'), '—')} ({word.get(m.get('trend'), 'changed')})"
+        text = "; ".join(f"{m['name']}: {band_words(m.get('from'), '—')} → "
+                         f"{band_words(m.get('to'), '—')} ({word.get(m.get('trend'), 'changed')})"
                          for m in changed)
         notes.append(f"Since the previous attempt: {text}.")
     elif moves:
@@ -169,8 +170,6 @@ def _annotate_history(plan: Any, history: list[Any], moves: list[dict[str, Any]]
     plan.warnings[:0] = notes
 
 
-_BAND_WORDS = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
-               "above_baseline": "above baseline"}
 _TEMPLATE_TEXT: str | None = None
 
 

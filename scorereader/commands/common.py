@@ -5,6 +5,7 @@ from typing import Callable, Iterable, TypeVar
 
 import click
 
+from ..bands import DEFAULT_BASELINE
 from ..errors import ExitCode, ScoreReaderError
 from ..text import one_line
 
@@ -12,7 +13,7 @@ T = TypeVar("T")
 
 baseline_option = click.option(
     "--baseline", type=click.FloatRange(0.0, 1.0), default=None,
-    help="Band baseline b (0–1); default passing ÷ max score, or 0.70.")
+    help=f"Band baseline b (0–1); default passing ÷ max score, or {DEFAULT_BASELINE:.2f}.")
 ocr_option = click.option(
     "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
     help="Read with OCR: auto (only without a usable text layer), always, or never.")

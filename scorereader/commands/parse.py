@@ -6,12 +6,11 @@ import sys
 
 import click
 
+from ..bands import words as band_words
 from ..model import Report
 from ..text import one_line, strip_controls
 from .common import baseline_option, for_each_file, ocr_option
 
-BAND_LABEL = {"needs_improvement": "needs improvement", "near_baseline": "near baseline",
-              "above_baseline": "above baseline"}
 # the report's "How Your Performance Compares to Those Who Have Taken this Exam" verdict
 VERSUS_LABEL = {"opportunity": "opportunity for improvement", "comparable": "comparable", "strength": "strength"}
 
@@ -68,7 +67,7 @@ def format_table(r: Report) -> str:
     for d in r.domains:
         weight = f"{d.weight_min}–{d.weight_max}%" if d.weight_min is not None else "—"
         perf = "—" if d.performance is None else f"{d.performance:.2f}"
-        band = BAND_LABEL[d.band] + (" (printed)" if d.band_source == "printed" else "")
+        band = band_words(d.band) + (" (printed)" if d.band_source == "printed" else "")
         name = d.name if len(d.name) <= width else d.name[: width - 1] + "…"
         cmp = VERSUS_LABEL.get(d.comparison or "", "—") if versus else ""
         rows.append((f"  {name:<{width}}  {weight:>7}  {perf:>5}  {band:<28}  {cmp}" if versus

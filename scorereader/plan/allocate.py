@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..bands import RANK
 from .target import Row
 
-BANDS = ("needs_improvement", "near_baseline", "above_baseline")
+BANDS = RANK   # the three band values
 
 
 def rule_key(row: Row) -> str:

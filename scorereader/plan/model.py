@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..bands import DEFAULT_BASELINE, Band
 from .patterns import PatternHit
 
 SCHEMA_VERSION = 1
@@ -41,7 +42,7 @@ class PlanDomain:
     @property
     def needs_work(self) -> bool:
         """Fix-first material: a weak or near-baseline result, or new material."""
-        return self.band in ("needs_improvement", "near_baseline") or self.new
+        return self.band in (Band.NEEDS_IMPROVEMENT, Band.NEAR_BASELINE) or self.new
 
     @property
     def weight_label(self) -> str:
@@ -118,7 +119,7 @@ class Plan:
     passing_score: int | None = None
     max_score: int | None = None
     passed: bool | None = None
-    baseline: float = 0.70
+    baseline: float = DEFAULT_BASELINE
     timeline: str = ""
     source_file: str | None = None
     warnings: list[str] = field(default_factory=list)

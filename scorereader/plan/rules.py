@@ -1,4 +1,4 @@
-"""Loads the planner rules (scorereader/rules/plan.toml) once and validates them on load.
+"""Validates the planner rules (scorereader/rules/plan.toml) as they are loaded.
 
 The planner only evaluates these rules, so a typo in the file must fail loudly: an unknown key, a
 missing one or a wrong type is a `RulesError` naming the key, never a silently ignored setting.
@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from importlib import resources
 from typing import Any
 
+from ..bands import RANK
 from ..errors import ScoreReaderError
+from ..rules import load
 
-BAND_KEYS = ("needs_improvement", "near_baseline", "above_baseline", "unknown", "new")
+BAND_KEYS = (*RANK, "unknown", "new")   # the bands, then the rule keys of areas without one
 LEVEL_KEYS = ("fundamentals", "associate", "expert", "specialty", "unknown")
 COMPARISONS = ("opportunity", "comparable", "strength")
 
@@ -111,9 +112,9 @@ def validate(rules: dict[str, Any]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def load_rules() -> dict[str, Any]:
-    """The packaged rules, parsed and validated (cached: read once per process)."""
-    text = resources.files("scorereader.rules").joinpath("plan.toml").read_text(encoding="utf-8")
+    """The packaged rules, read by the one rules loader (`scorereader.rules.load`) and validated here
+    (cached: once per process)."""
     try:
-        return validate(tomllib.loads(text))
+        return validate(load("plan"))
     except tomllib.TOMLDecodeError as err:
         raise RulesError(f"plan.toml is not valid TOML: {err}") from None

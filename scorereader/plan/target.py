@@ -11,11 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..bands import RANK
 from ..model import Domain, Report
 from .words import fmt_day
 
 NO_DOMAINS_NAME = "Whole exam (the report lists no skill areas)"
-BAND_RANK = {"needs_improvement": 0, "near_baseline": 1, "above_baseline": 2}
+BAND_RANK = RANK
 
 Lookup = Callable[[str | None], Any]
 
