@@ -387,7 +387,8 @@ def test_cohort_for_thirty_candidates(tmp_path):
     """30 candidates: every name on the heat-map page, domains ranked by how many need improvement."""
     import random
 
-    from scorereader.batch.cohort import cohort_data, write_cohort_pdf
+    from scorereader.batch.cohort import cohort_data
+    from scorereader.render.cohort import write_cohort_pdf
 
     rep = json.loads((TEXT / "az104-fail-classic.expected.json").read_text(encoding="utf-8"))
     rng = random.Random(7)
@@ -419,7 +420,7 @@ def test_cohort_for_thirty_candidates(tmp_path):
 
 def test_safe_names():
     from scorereader.batch.discovery import Entry
-    from scorereader.batch.runner import plan_names, safe_part
+    from scorereader.batch.naming import plan_names, safe_part
 
     assert safe_part("../../etc/passwd") == "etc_passwd"
     assert safe_part("résumé report (1)") == "résumé_report_1"

@@ -80,5 +80,5 @@ def test_missing_osd_data_still_reads_the_page_upright(monkeypatch):
     def no_osd(*args, **kwargs):
         raise MissingDependency("Tesseract's 'osd' language data is missing.")
 
-    monkeypatch.setattr(ocr, "run_tesseract", no_osd)
-    assert ocr._osd_rotation(SimpleNamespace(ocr=None)) == 0
+    monkeypatch.setattr(ocr._tess, "run", no_osd)
+    assert ocr._osd_rotation(SimpleNamespace(ocr=None, dpi=300)) == 0

@@ -10,12 +10,12 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from listener import Listener
 from conftest import CLI, FIXTURES, assert_no_traceback, run_cli, run_measured
 
 GOOD = FIXTURES / "text" / "az104-fail-classic.pdf"
@@ -144,44 +144,12 @@ def test_dates_in_year_one_are_not_2001():
     assert str(parse_date("Exam Date: 05/12/26")) == "2026-05-12"
 
 
-class _Listener:
-    """A TCP listener on 127.0.0.1 counting connections (any fetch would land here)."""
-
-    def __init__(self) -> None:
-        import socket
-        import threading
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop = True
-        self.thread.join()
-        self.sock.close()
-
-
 def test_no_template_fetches_anything_whatever_its_case_or_escapes(tmp_path):
     """A --template-dir whose base.html <style> starts with @IMPORT, an escaped @\\69mport, an
     upper-case @FONT-FACE, HTTP:// in upper case, url(file://…) outside the template folders, a
     <link> stylesheet and pictures: zero connections to a live listener, and (with strace) not even
     an AF_INET socket."""
-    listener = _Listener()
+    listener = Listener()
     try:
         url = f"http://127.0.0.1:{listener.port}"
         tpl = tmp_path / "tpl"

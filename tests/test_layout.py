@@ -44,7 +44,8 @@ def test_plan_pages_are_clean(name, paper):
 
 
 def test_cohort_pages_are_clean(tmp_path):
-    from scorereader.batch.cohort import cohort_data, write_cohort_pdf
+    from scorereader.batch.cohort import cohort_data
+    from scorereader.render.cohort import write_cohort_pdf
 
     reports = [*fixture_reports().values(), sc900_unknown_weight(), github_six_long_no_weights(), dp203_retired()]
     rows = [{"file": f"r{i}.pdf", "status": "ok", "report": r.to_json(), "attempt": 1} for i, r in enumerate(reports)]

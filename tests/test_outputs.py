@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from conftest import FIXTURES, assert_no_traceback, run_cli
 

@@ -16,7 +16,6 @@ from icalendar import Calendar
 
 from conftest import FIXTURES, run_cli, validate_plan
 from scorereader.commands.plan import summary_lines
-from scorereader.model import Domain, Report
 from scorereader.plan import PlanOptions, build_plan
 from scorereader.render.ics import render_ics
 from test_planner import (AB, ALL_WEAK, AZ104, CMP, ID, MON, NB, NET, NI, ONE_WEAK, STO, WEIGHTS, D, Exam, Outline,

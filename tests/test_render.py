@@ -4,12 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import socket
-import threading
 
 import pdfplumber
 import pytest
 
+from listener import Listener
 from conftest import validate_plan
 from scorereader.render import atomic_write, render_html
 from scorereader.render.html import fmt_day, fmt_range
@@ -129,35 +128,6 @@ def test_candidate_name_is_escaped_and_appears_literally():
     assert "<b>&" not in html and "&lt;b&gt;&amp;" in html
     text, _ = pdf_text(render_pdf(p))
     assert '<b>&"\'' in text
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records any connection."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self._stop = True
-        self.thread.join()
-        self.sock.close()
 
 
 def test_template_cannot_fetch_network_or_local_files(tmp_path):

@@ -13,7 +13,6 @@ from typing import Any
 from ..bands import RANK, Band
 from ..catalog import area_of
 from ..render.charts import band_stack, histogram
-from ..render.cohort import write_cohort_pdf  # noqa: F401 - the batch worker renders through here
 from .history import group_key
 
 

@@ -22,7 +22,7 @@ from . import summary as S
 from .discovery import Discovery, check_dir, discover
 from .history import build_history
 from .manifest import Manifest, digest
-from .naming import plan_names, safe_part  # noqa: F401 - safe_part: part of this module's API
+from .naming import plan_names
 from .pool import PoolStats, Task, WorkerPool
 
 PLAN_SUFFIX = ".retake-plan.pdf"

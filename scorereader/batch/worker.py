@@ -26,7 +26,7 @@ def run(kind: str, payload: dict[str, Any]) -> Any:
     if kind == "plan":
         return plan_task(payload)
     if kind == "cohort":
-        from .cohort import write_cohort_pdf
+        from ..render.cohort import write_cohort_pdf
 
         write_cohort_pdf(payload["data"], payload["out"])
         return {"out": payload["out"]}

@@ -24,7 +24,7 @@ from PIL import Image
 
 from scorereader import limits as _limits
 from scorereader.detect import sha256_of
-from scorereader.errors import InputTooLarge, InputUnreadable
+from scorereader.errors import InputTooLarge, InputUnreadable, MissingDependency
 from scorereader.extract import images as _images
 from scorereader.extract import tesseract as _tess
 from scorereader.extract.ocr_words import _Read, drop_bar_remnants, parse_tsv, reread_display_type
