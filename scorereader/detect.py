@@ -1,7 +1,6 @@
 """What kind of file is this? Decided by content (magic bytes), never by the extension."""
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
@@ -78,7 +77,3 @@ def sha256_of(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def file_size(path: str | Path) -> int:
-    return os.stat(path).st_size

@@ -57,9 +57,8 @@ def extract(path: str, kind: str, ocr: str = "auto") -> Document:
 
 
 def _warm_up() -> None:
-    """Import the interpreter and name matcher and load the report wording (what every parse needs next)."""
-    from .interpret import interpret  # noqa: F401
-    from .normalize import normalize  # noqa: F401
+    """Import the name matcher and load the report wording (what every parse needs next; the
+    interpreter and normalizer are imported with this module)."""
     from .rules import report_wording
 
     from rapidfuzz import fuzz  # noqa: F401  (catalog name matching)
@@ -115,7 +114,6 @@ def _preload(kind: str, ocr: str) -> None:
     from .extract.guards import install
 
     install()
-    from . import interpret as _interpret  # noqa: F401
     if kind == "pdf":
         from .extract import embedded, pdf_text  # noqa: F401 - pdfplumber, pdfminer
     if kind != "pdf":

@@ -61,6 +61,18 @@ def run_measured(*args: str, tmp: Path, cwd: Path | None = None, timeout: float 
     return proc, seconds, peak_mb
 
 
+def parse_json(path: Path) -> dict:
+    """`scorereader parse --json FILE` as a user runs it: exit 0, one JSON line, valid against the
+    SPEC's report schema."""
+    proc = run_cli("parse", "--json", str(path), timeout=600)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr.strip()}"
+    lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
+    assert len(lines) == 1, proc.stdout
+    obj = json.loads(lines[0])
+    validate_report(obj)
+    return obj
+
+
 def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stdout, proc.stdout

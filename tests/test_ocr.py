@@ -331,7 +331,9 @@ def test_blank_bars_works_on_crops_in_place():
 
 def test_pgm_is_streamed_in_bands():
     gray = Image.fromarray((np.arange(1300 * 70) % 251).astype(np.uint8).reshape(1300, 70), "L")
-    chunks = list(ocr._pgm_chunks(gray))
+    from scorereader.extract.tesseract import pgm_chunks
+
+    chunks = list(pgm_chunks(gray))
     assert len(chunks) > 2 and chunks[0] == b"P5\n70 1300\n255\n"
     assert b"".join(chunks[1:]) == gray.tobytes()
 

@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import parse_json
+
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "fixtures" / "images"
-CLI = Path(sys.executable).with_name("scorereader")
 TOL = 0.05
 
 CASES = sorted(p for p in IMAGES.glob("*") if p.is_file() and not p.name.endswith(".json")) if IMAGES.is_dir() else []
@@ -30,20 +28,10 @@ pytestmark = [
 ]
 
 
-def _parse(path: Path) -> dict:
-    cmd = [str(CLI) if CLI.exists() else "scorereader", "parse", "--json", str(path)]
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
-    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr.strip()}"
-    lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stdout
-    return json.loads(lines[0])
-
-
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_image_fixture(path: Path) -> None:
     expected = json.loads(path.with_name(path.name.rsplit(".", 1)[0] + ".expected.json").read_text())
-    got = _parse(path)
+    got = parse_json(path)
     assert got["source"]["method"] == expected["source"]["method"]
     assert got["source"]["pages"] == expected["source"]["pages"]
     for key in ("score", "passing_score", "passed", "exam_date", "report_type"):

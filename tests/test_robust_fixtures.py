@@ -8,17 +8,15 @@ name, printed weights and band. Within ±0.05: performance. Every expected warni
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import parse_json
+
 ROOT = Path(__file__).resolve().parents[1]
 ROBUST = ROOT / "fixtures" / "robust"
-CLI = Path(sys.executable).with_name("scorereader")
 TOL = 0.05
 
 CASES = sorted(p for p in ROBUST.glob("*") if p.is_file() and not p.name.endswith(".json")) if ROBUST.is_dir() else []
@@ -29,17 +27,10 @@ pytestmark = [
 ]
 
 
-def _parse(path: Path) -> dict:
-    cmd = [str(CLI) if CLI.exists() else "scorereader", "parse", "--json", str(path)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=dict(os.environ, OMP_THREAD_LIMIT="1"))
-    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr.strip()}"
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_robust_fixture(path: Path) -> None:
     want = json.loads(path.with_name(path.name.rsplit(".", 1)[0] + ".expected.json").read_text())
-    got = _parse(path)
+    got = parse_json(path)
     problems = []
     assert got["source"]["method"] == want["source"]["method"]
     for key in ("score", "passing_score", "passed", "exam_date", "report_type"):

@@ -25,7 +25,6 @@ from .manifest import Manifest, digest
 from .naming import plan_names
 from .pool import PoolStats, Task, WorkerPool
 
-PLAN_SUFFIX = ".retake-plan.pdf"
 COHORT_NAME = "cohort.pdf"
 WORKER_MB = 250          # a worker's resident budget (pool.RECYCLE_RSS_KB replaces it above 200 MB)
 POOL_MARGIN_S = 5.0      # the pool stops a task this long after its own read budget should have

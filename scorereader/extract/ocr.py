@@ -60,10 +60,6 @@ def _binary() -> str:
     return _tess.binary(TESSERACT_CMD)
 
 
-def _pgm_chunks(gray: Image.Image) -> Iterator[bytes]:
-    return _tess.pgm_chunks(gray)
-
-
 def tesseract_version() -> str:
     return _tess.version(TESSERACT_CMD)
 
